@@ -1,0 +1,1 @@
+"""Analyses: pure computations reused by checks and notebooks (capacity, mobility, topology, ...)."""

@@ -1,0 +1,10 @@
+"""Checks: one module per concern, each check a decorated pure function (see registry.py).
+
+Modules are imported here by name (explicit, no discovery magic): importing this package is what
+fills REGISTRY.
+"""
+
+from hatoolkit.checks import inputs  # noqa: F401
+from hatoolkit.checks.registry import REGISTRY, CheckSpec, Outcome, check, run_checks
+
+__all__ = ["REGISTRY", "CheckSpec", "Outcome", "check", "run_checks"]

@@ -1,0 +1,201 @@
+"""The `hatoolkit` command. Each subcommand parses arguments and calls one library function.
+
+Errors a user can cause are one line on stderr naming file and line, exit status 2; a bug is one
+line too (with `--debug` for the traceback), never a wall of Python.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from hatoolkit.errors import HatoolkitError
+
+EXIT_OK, EXIT_USAGE, EXIT_FINDINGS, EXIT_INTERNAL = 0, 2, 3, 70
+COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
+
+
+def command(name: str, setup: Callable[[argparse.ArgumentParser], None]) -> Callable:
+    """Register a subcommand: `setup` adds its arguments, the decorated function runs it."""
+
+    def register(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+        COMMANDS[name] = (setup, fn)
+        return fn
+
+    return register
+
+
+def _load_plan(args: argparse.Namespace):
+    from hatoolkit.model.plan import bundle_plan, load_plan
+
+    plan = load_plan(args.plan) if getattr(args, "plan", None) else bundle_plan(args.bundle)
+    return plan.with_as_of(getattr(args, "as_of", None))
+
+
+def _validate_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("bundle", help="bundle folder (or a single capture file)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+
+@command("validate", _validate_args)
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Read a bundle and print what was found and what is missing."""
+    from hatoolkit.ingest import load_inventory
+    from hatoolkit.report.text import inventory_json, inventory_text
+
+    inv = load_inventory(args.bundle)
+    sys.stdout.write(inventory_json(inv) + "\n" if args.format == "json" else inventory_text(inv))
+    used = inv.files["status"].isin(("parsed", "partial")).any()
+    if not used:
+        print(f"hatoolkit: error: {args.bundle}: no usable capture in the bundle", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def _findings_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("bundle", help="bundle folder (or a single capture file)")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--plan", help="plan.yaml (default: the bundle's own plan.yaml, else defaults)")
+    p.add_argument("--as-of", dest="as_of", help="audit time, ISO 8601 (default: plan's as_of, else now)")
+    p.add_argument("--only", nargs="+", metavar="AREA", help="families (inputs, capacity, ...) or check IDs")
+    p.add_argument("--fail-on", dest="fail_on", metavar="SEVERITY",
+                   help="exit 3 when a non-waived finding at or above this severity exists")
+
+
+@command("findings", _findings_args)
+def cmd_findings(args: argparse.Namespace) -> int:
+    """Run every registered check on a bundle and print the findings."""
+    from hatoolkit.checks import run_checks
+    from hatoolkit.ingest import load_inventory
+    from hatoolkit.report.text import findings_csv, findings_json, findings_table
+
+    fail_on = _severity(args.fail_on)
+    plan = _load_plan(args)
+    inv = load_inventory(args.bundle)
+    select, families = _split_only(args.only)
+    findings, coverage = run_checks(inv, plan, select=select, families=families)
+    render = {"csv": findings_csv, "json": lambda f: findings_json(f) + "\n", "table": findings_table}[args.format]
+    sys.stdout.write(render(findings))
+    errors = coverage[coverage["error"].notna()]
+    for _, row in errors.iterrows():
+        print(f"hatoolkit: check {row['check_id']} crashed: {row['error']}", file=sys.stderr)
+    return _exit_for(findings, fail_on)
+
+
+def _severity(text: str | None) -> str | None:
+    if text is None:
+        return None
+    from hatoolkit.model.findings import Severity
+
+    try:
+        return Severity.parse(text).value
+    except ValueError as exc:
+        raise HatoolkitError(f"--fail-on: {exc}") from None
+
+
+def _split_only(only: Sequence[str] | None) -> tuple[list[str] | None, list[str] | None]:
+    if not only:
+        return None, None
+    from hatoolkit.model.findings import FAMILY_ORDER
+
+    ids = [o.upper() for o in only if o.upper().startswith("HA")]
+    fams = [o.lower() for o in only if not o.upper().startswith("HA")]
+    bad = [f for f in fams if f not in FAMILY_ORDER]
+    if bad:
+        raise HatoolkitError(f"--only: unknown area {bad[0]!r} (one of: {', '.join(FAMILY_ORDER)} or a check ID)")
+    if ids and fams:
+        from hatoolkit.checks.registry import REGISTRY
+
+        ids += [s.id for s in REGISTRY.values() if s.family.value in fams]
+        return ids, None
+    return ids or None, fams or None
+
+
+def _exit_for(findings, fail_on: str | None) -> int:
+    if fail_on is None or findings.empty:
+        return EXIT_OK
+    from hatoolkit.model.findings import SEVERITY_ORDER
+
+    threshold = SEVERITY_ORDER.index(fail_on)
+    active = findings[~findings["evidence"].fillna("").str.contains(r"(?:^| )waived_by=", regex=True)]
+    worst = active["severity"].map(SEVERITY_ORDER.index)
+    return EXIT_FINDINGS if (worst >= threshold).any() else EXIT_OK
+
+
+def _docs_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", default="-", help="file to write (default: stdout)")
+
+
+@command("docs", _docs_args)
+def cmd_docs(args: argparse.Namespace) -> int:
+    """Write docs/checks.md from the check registry."""
+    from hatoolkit.report.checks_doc import render_checks_doc
+
+    text = render_checks_doc()
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.out).write_text(text, encoding="utf-8")
+    return EXIT_OK
+
+
+def _synth_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--systems", type=int, default=4, help="number of managed systems")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--lpars", type=int, default=20, help="partitions per system (on average)")
+    p.add_argument("--scenario", choices=("fleet", "sample"), default="fleet",
+                   help="'fleet': random estate; 'sample': the embedded sample story (data/sample)")
+    p.add_argument("--out", required=True, help="bundle folder to write (created; existing files replaced)")
+
+
+@command("synth", _synth_args)
+def cmd_synth(args: argparse.Namespace) -> int:
+    """Write a synthetic estate as real-format captures."""
+    from hatoolkit.synth import write_fleet, write_sample
+
+    if args.scenario == "sample":
+        paths = write_sample(Path(args.out))
+    else:
+        if args.systems < 1 or args.lpars < 1:
+            raise HatoolkitError("--systems and --lpars must be at least 1")
+        paths = write_fleet(Path(args.out), systems=args.systems, seed=args.seed, lpars_per_system=args.lpars)
+    print(f"wrote {len(paths)} files to {args.out}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hatoolkit", description="High-availability audit of PowerVM estates.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (setup, fn) in COMMANDS.items():
+        p = sub.add_parser(name, help=(fn.__doc__ or "").strip().splitlines()[0])
+        setup(p)
+        p.set_defaults(run=fn)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except HatoolkitError as exc:
+        print(f"hatoolkit: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("hatoolkit: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(f"hatoolkit: internal error: {type(exc).__name__}: {exc} (re-run with --debug for details)",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

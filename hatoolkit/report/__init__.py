@@ -1,0 +1,1 @@
+"""Report: text, HTML, figures and exports built from Inventory, Findings and analyses."""

@@ -1,0 +1,191 @@
+"""The embedded sample estate (data/sample): a story a Power architect recognises.
+
+Production site: PRD-1 (Power S1024, POWER10) runs the ERP and web tier, PRD-2 (Power S1022,
+POWER10) runs CRM and HR; both behind dual VIOS. IBMI-7 (Power 740, POWER7+) is an older box
+where an IBM i hosting partition serves virtual disks and LAN (through IVE ports) to an IBM i
+guest and a Linux guest. DR site: DR-1 (Power S924, POWER9) with dev/test partitions that may
+be shut down, CoD cores left dark, and an IBM i host that receives SAV/RST copies.
+
+Deliberate weaknesses (later checks find them): DR-1 cannot take PRD-1 at full size unless
+dev/test goes down; ERP-DB runs in POWER10 mode, which a POWER9 cannot host live; NIM owns a
+physical adapter and its name is already used on DR-1; MQ has RMC down; DB2-BATCH uses huge
+pages; HR-APP has redundant error path reporting on; VLAN 30 is not bridged on DR-1; the IBM i
+guests are hosted by IBM i (no LPM possible); the IBM i host's two IVE ports share one physical
+port; DR-1's physical I/O listing was not captured.
+"""
+
+from __future__ import annotations
+
+from hatoolkit.synth.build import Wiring, new_system, vios
+from hatoolkit.synth.estate import Estate, HeaPort, IoSlot, Lpar, ProcPool
+
+AIX73 = "AIX 7.3 7300-02-02-2420"
+AIX72 = "AIX 7.2 7200-05-08-2420"
+RHEL = "Linux/Red Hat 5.14.0-427 9.4"
+SLES = "Linux/SuSE 5.14.21-150500 15.5"
+IBMI75 = "IBM i Licensed Internal Code 7.5.0 48 1"
+IBMI71 = "IBM i Licensed Internal Code 7.1.0 48 1"
+
+PLAN_YAML = """\
+# What no export can say: which system backs up which, what may be shut down, and RPOs.
+as_of: 2026-11-25T06:00:00
+timezone: Europe/Warsaw
+failover:
+  pairs:
+    - production: PRD-1
+      backup: DR-1
+    - production: PRD-2
+      backup: DR-1
+    - production: IBMI-7
+      backup: DR-1
+  pools:
+    - name: production-site
+      systems: [PRD-1, PRD-2]
+preemptible: ["DR-1/DEV-*", "DR-1/TEST-*"]
+sizing: current
+allow_cod: false
+workloads:
+  classes:
+    transactional: {rpo: 4h, change: high}
+    business: {rpo: 24h, change: medium}
+    infra: {rpo: 7d, change: low}
+  assign:
+    "*/ERP-*": transactional
+    "*/CRM-*": transactional
+    "*/IBMI-GUEST1": business
+  default: infra
+critical: ["PRD-1/ERP-DB", "PRD-2/CRM-DB", "IBMI-7/IBMI-GUEST1"]
+"""
+
+
+def _lp(lpar_id: int, name: str, os_version: str, units: float, mem_gb: int, **kw: object) -> Lpar:
+    env = str(kw.pop("env", "os400" if os_version.startswith("IBM i") else "aixlinux"))
+    fields: dict[str, object] = {
+        "env": env, "os_version": os_version, "proc_units": units, "procs": max(1, round(units * 2)),
+        "max_proc_units": units * 2, "min_proc_units": max(0.1, units / 4), "max_procs": max(2, round(units * 4)),
+        "mem_mb": mem_gb * 1024, "min_mem_mb": max(2048, mem_gb * 256), "max_mem_mb": mem_gb * 2048,
+        "hpt_ratio": 64 if env == "os400" else 128, "rmc_ip": f"10.20.{lpar_id}.10",
+    }
+    fields.update(kw)
+    return Lpar(lpar_id, name, **fields)  # type: ignore[arg-type]
+
+
+def _prd1() -> object:
+    s = new_system("PRD-1", "9105-42A", "78A1234", cores=24, installed_cores=32, mem_gb=768, installed_mem_gb=1024,
+                   hmc="hmc-prod", ipaddr="10.10.0.11")
+    v1, v2 = vios(1, "PRD-1-VIOS1", units=1.5, mem_gb=16, compat="POWER10"), \
+        vios(2, "PRD-1-VIOS2", units=1.5, mem_gb=16, compat="POWER10")
+    s.lpars += [v1, v2]
+    w = Wiring(s)
+    w.vios_pair(v1, v2, vlans=(10, 20, 30))
+    clients = [
+        _lp(3, "ERP-DB", AIX73, 6.0, 256, compat_mode="POWER10", desired_compat_mode="POWER10", min_mem_mb=131072),
+        _lp(4, "ERP-APP1", AIX73, 2.0, 64, compat_mode="POWER9_base"),
+        _lp(5, "ERP-APP2", AIX73, 2.0, 64, compat_mode="POWER9_base"),
+        _lp(6, "WEB1", RHEL, 1.0, 16, compat_mode="POWER9"),
+        _lp(7, "WEB2", RHEL, 1.0, 16, compat_mode="POWER9"),
+        _lp(8, "NIM", AIX72, 0.5, 8, compat_mode="POWER9", io_slots=("21010203",)),
+        _lp(9, "MQ", AIX73, 1.0, 32, compat_mode="POWER9", rmc_state="inactive"),
+        _lp(10, "LNX-BATCH", SLES, 0.0, 64, proc_mode="ded", procs=4, min_procs=2, max_procs=6,
+            sharing_mode="share_idle_procs", compat_mode="POWER9"),
+    ]
+    for lp in clients:
+        s.lpars.append(lp)
+        w.lan(lp, 30 if lp.name.startswith("WEB") else 10)
+        (w.npiv if lp.name.startswith("ERP") else w.vscsi)(lp, v1, v2)
+    s.io_slots += [
+        IoSlot("21010201", "PCIe3 4-Port 16Gb FC Adapter", "0C04", phys_loc="C1", owner=1),
+        IoSlot("21010202", "PCIe3 4-port 10GbE SR Adapter", "0200", phys_loc="C2", owner=1),
+        IoSlot("21010203", "PCIe3 2-port 10GbE SR Adapter", "0200", phys_loc="C3", owner=8),
+        IoSlot("21010204", "PCIe3 4-Port 16Gb FC Adapter", "0C04", phys_loc="C4", owner=2),
+        IoSlot("21010205", "PCIe3 4-port 10GbE SR Adapter", "0200", phys_loc="C5", owner=2),
+        IoSlot("21010206", "Empty slot", "FFFF", phys_loc="C6"),
+    ]
+    return s
+
+
+def _prd2() -> object:
+    s = new_system("PRD-2", "9105-22A", "78B5678", cores=20, mem_gb=512, hmc="hmc-prod", ipaddr="10.10.0.12")
+    v1, v2 = vios(1, "PRD-2-VIOS1", units=1.0, mem_gb=12, compat="POWER10"), \
+        vios(2, "PRD-2-VIOS2", units=1.0, mem_gb=12, compat="POWER10", msp=False)
+    s.lpars += [v1, v2]
+    s.pools.append(ProcPool(1, "CRMPOOL", 6.0, 0.0))
+    w = Wiring(s)
+    w.vios_pair(v1, v2, vlans=(10, 20, 30))
+    clients = [
+        _lp(3, "CRM-DB", AIX73, 4.0, 128, compat_mode="POWER9_base", pool_id=1),
+        _lp(4, "CRM-APP", RHEL, 1.5, 32, compat_mode="POWER9", pool_id=1),
+        _lp(5, "DB2-BATCH", AIX73, 2.0, 96, compat_mode="POWER9_base", huge_pages=16),
+        _lp(6, "HR-APP", AIX72, 1.0, 24, compat_mode="POWER8", rep=True),
+        _lp(7, "MONITOR", RHEL, 0.5, 8, compat_mode="POWER9"),
+    ]
+    for lp in clients:
+        s.lpars.append(lp)
+        w.lan(lp, 20 if lp.name == "MONITOR" else 10)
+        w.npiv(lp, v1, v2)
+    s.io_slots += [
+        IoSlot("21010101", "PCIe3 4-Port 16Gb FC Adapter", "0C04", phys_loc="C1", owner=1),
+        IoSlot("21010102", "PCIe3 4-port 10GbE SR Adapter", "0200", phys_loc="C2", owner=1),
+        IoSlot("21010103", "PCIe3 4-Port 16Gb FC Adapter", "0C04", phys_loc="C3", owner=2),
+        IoSlot("21010104", "PCIe3 4-port 10GbE SR Adapter", "0200", phys_loc="C4", owner=2),
+    ]
+    return s
+
+
+def _ibmi7() -> object:
+    s = new_system("IBMI-7", "8205-E6C", "06C9012", cores=8, installed_cores=8, mem_gb=128, hmc="hmc-prod",
+                   ipaddr="10.10.0.13", active_lpm=True, lmb_mb=128, min_proc_units_per_vp=0.1)
+    host = _lp(1, "IBMIHOST", "IBM i Licensed Internal Code 7.2.0 48 1", 2.0, 48, compat_mode="POWER7",
+               desired_compat_mode="default", io_slots=("21010301", "21010302"))
+    guest = _lp(2, "IBMI-GUEST1", IBMI71, 1.5, 32, compat_mode="POWER7")
+    linux = _lp(3, "LNX-GUEST1", SLES, 1.0, 16, compat_mode="POWER7")
+    s.lpars += [host, guest, linux]
+    w = Wiring(s)
+    for client in (guest, linux):
+        w.vscsi(client, host)
+        w.lan(client, 10)
+    w.lan(host, 10)
+    s.io_slots += [
+        IoSlot("21010301", "PCIe2 SAS RAID Adapter", "0104", phys_loc="C1", owner=1),
+        IoSlot("21010302", "PCIe2 4-Port 8Gb FC Adapter", "0C04", phys_loc="C2", owner=1),
+    ]
+    # Two logical ports for the host's preferred interfaces: both on physical port 0 of one IVE.
+    s.hea_ports += [HeaPort("23000000", 1, 0, 1, 1), HeaPort("23000000", 1, 0, 2, 1)]
+    return s
+
+
+def _dr1() -> object:
+    s = new_system("DR-1", "9009-42A", "7891011", cores=16, installed_cores=24, mem_gb=448, installed_mem_gb=1024,
+                   hmc="hmc-dr", ipaddr="10.30.0.11")
+    v1, v2 = vios(1, "DR-1-VIOS1", units=1.0, mem_gb=12), vios(2, "DR-1-VIOS2", units=1.0, mem_gb=12)
+    s.lpars += [v1, v2]
+    w = Wiring(s)
+    w.vios_pair(v1, v2, vlans=(10, 20))
+    clients = [
+        _lp(3, "DEV-ERP", AIX73, 3.0, 96, compat_mode="POWER9_base"),
+        _lp(4, "TEST-ERP", AIX73, 2.0, 64, compat_mode="POWER9_base"),
+        _lp(5, "DEV-WEB", RHEL, 0.5, 16, compat_mode="POWER9"),
+        _lp(6, "NIM", AIX72, 0.5, 8, compat_mode="POWER9"),
+        _lp(7, "IBMIHOST-DR", "IBM i Licensed Internal Code 7.4.0 48 1", 1.0, 32, compat_mode="POWER9"),
+        _lp(8, "LNX-GUEST1", SLES, 1.0, 16, state="Not Activated", rmc_state="inactive"),
+    ]
+    for lp in clients:
+        s.lpars.append(lp)
+        w.lan(lp, 10)
+        if lp.name == "LNX-GUEST1":
+            w.vscsi(lp, s.lpar("IBMIHOST-DR"))
+        elif lp.name != "IBMIHOST-DR":
+            w.vscsi(lp, v1, v2)
+    s.io_slots += [
+        IoSlot("21010401", "PCIe3 4-Port 16Gb FC Adapter", "0C04", phys_loc="C1", owner=1),
+        IoSlot("21010402", "PCIe3 4-Port 16Gb FC Adapter", "0C04", phys_loc="C2", owner=2),
+        IoSlot("21010403", "PCIe3 SAS RAID Adapter", "0104", phys_loc="C3", owner=7),
+    ]
+    return s
+
+
+def sample_estate() -> Estate:
+    systems = [_prd1(), _prd2(), _ibmi7(), _dr1()]
+    for s in systems:
+        s.check()  # type: ignore[attr-defined]
+    return Estate(systems, plan_yaml=PLAN_YAML)  # type: ignore[arg-type]
