@@ -1,0 +1,77 @@
+"""An audit run's shared state: the Inventory, Plan, Findings and Coverage, computed once.
+
+`hatoolkit audit` loads the bundle and runs the checks once, saves the result in the run folder
+(`state.pkl`), and every notebook opens that state instead of re-parsing the bundle. The same
+call works interactively: given a bundle instead of a run folder, it computes the state on the
+spot, so a notebook opened in JupyterLab on a bundle behaves like the scheduled one.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from hatoolkit.model.inventory import Inventory
+from hatoolkit.model.plan import Plan, bundle_plan, load_plan
+
+STATE_FILE = "state.pkl"
+STATE_VERSION = 1
+
+
+@dataclass
+class AuditRun:
+    """Everything a report page needs; `extras` holds analyses computed once and shared."""
+
+    inventory: Inventory
+    plan: Plan
+    findings: pd.DataFrame
+    coverage: pd.DataFrame
+    bundle: str | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def findings_for(self, family: str) -> pd.DataFrame:
+        return self.findings[self.findings["family"] == family].reset_index(drop=True)
+
+
+def compute_run(bundle: str | Path, plan: str | Path | Plan | None = None, as_of: str | None = None) -> AuditRun:
+    """Load the bundle and run every check (the expensive part, done once per audit)."""
+    from hatoolkit.checks import run_checks
+    from hatoolkit.ingest import load_inventory
+
+    if isinstance(plan, Plan):
+        chosen = plan
+    elif plan:
+        chosen = load_plan(plan)
+    else:
+        chosen = bundle_plan(bundle)
+    chosen = chosen.with_as_of(as_of or None)
+    if chosen.as_of is None:
+        chosen = chosen.with_as_of(chosen.at().isoformat())
+    inv = load_inventory(bundle)
+    findings, coverage = run_checks(inv, chosen)
+    return AuditRun(inv, chosen, findings, coverage, bundle=str(bundle))
+
+
+def save_run(run: AuditRun, folder: str | Path) -> Path:
+    path = Path(folder) / STATE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as fh:
+        pickle.dump({"version": STATE_VERSION, "run": run}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def open_run(source: str | Path, plan: str | Path | None = None, as_of: str | None = None) -> AuditRun:
+    """A run folder's saved state, or (for a bundle path) the state computed now."""
+    folder = Path(source)
+    state = folder / STATE_FILE
+    if state.is_file():
+        with state.open("rb") as fh:
+            payload = pickle.load(fh)  # written by this package, same run
+        if payload.get("version") != STATE_VERSION:
+            raise ValueError(f"{state}: saved by another hatoolkit version; re-run the audit")
+        return payload["run"]
+    return compute_run(source, plan or None, as_of or None)
