@@ -1,0 +1,21 @@
+"""The one theme: severity colours, category orders, slide geometry. Styling constants live only here."""
+
+from __future__ import annotations
+
+from hatoolkit.model.findings import FAMILY_ORDER, SEVERITY_ORDER
+
+SEVERITY_COLORS: dict[str, str] = {
+    "critical": "#7f1d1d",
+    "high": "#dc2626",
+    "medium": "#f59e0b",
+    "low": "#3b82f6",
+    "info": "#9ca3af",
+}
+STATUS_COLORS: dict[str, str] = {"fail": "#dc2626", "unknown": "#6b7280"}
+OK_COLOR = "#16a34a"
+# Worst first, as readers scan them.
+SEVERITY_DISPLAY: tuple[str, ...] = tuple(reversed(SEVERITY_ORDER))
+FAMILY_DISPLAY: tuple[str, ...] = FAMILY_ORDER
+FONT_FAMILY = "Open Sans, DejaVu Sans, Arial, sans-serif"
+# Slide-ready static charts: 16:9, exported at 2x -> 1920x1080.
+SLIDE_WIDTH_PX, SLIDE_HEIGHT_PX, SLIDE_SCALE = 960, 540, 2
