@@ -23,6 +23,7 @@ import pandas as pd
 from hatoolkit.errors import CheckDefinitionError
 from hatoolkit.model import frames as fr
 from hatoolkit.model.findings import (
+    FAMILY_BY_DIGIT,
     FINDING_COLUMNS,
     SEVERITY_ORDER,
     STATUSES,
@@ -74,8 +75,8 @@ def check(id: str, severity: Severity, *, remediation: str, deprecated: bool = F
     """Register a check; raises CheckDefinitionError on a bad or duplicate ID or missing docs."""
 
     def register(fn: Callable[..., Outcome]) -> Callable[..., Outcome]:
-        if not _ID_RE.match(id):
-            raise CheckDefinitionError(f"bad check id {id!r} (expected HA + 3 digits)")
+        if not _ID_RE.match(id) or id[2] not in FAMILY_BY_DIGIT:
+            raise CheckDefinitionError(f"bad check id {id!r} (expected HA + 3 digits, family digit 0-6)")
         if id in REGISTRY:
             raise CheckDefinitionError(f"duplicate check id {id}: {fn.__qualname__} and {REGISTRY[id].fn.__qualname__}")
         title, _, rationale = (inspect.getdoc(fn) or "").partition("\n\n")

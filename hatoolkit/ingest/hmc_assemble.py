@@ -16,7 +16,7 @@ import pandas as pd
 from hatoolkit.ingest.commands import split_system_spec
 from hatoolkit.ingest.gaps import GapLog
 from hatoolkit.ingest.hmc_cli import Capture
-from hatoolkit.ingest.hmc_specs import CAPTURE_COMMANDS, EXPECTED_KINDS
+from hatoolkit.ingest.hmc_specs import CAPTURE_COMMANDS, EXPECTED_KINDS, RECORD_NAMES
 
 OPERATING_STATES = frozenset({"operating", "standby"})
 _CHILD_FRAMES = {
@@ -68,14 +68,18 @@ def assemble(captures: list[Capture], gaps: GapLog, hmc_of: dict[str, str]) -> d
             if kind == "sys":
                 for name in cap.frame.get("system", pd.Series(dtype="str")).dropna():
                     present[str(name)].add("sys")
-            elif cap.system:
+            if cap.system:
                 present[cap.system].add(kind)
 
     frames: dict[str, pd.DataFrame] = {}
     frames["systems"] = _merge_systems(systems, by_kind, known, hmc_of, gaps)
     frames["partitions"] = _merge_partitions(by_kind, gaps)
+    ids = _name_index(frames["partitions"], by_kind.get("prof", []))
     for kind, (name, key) in _CHILD_FRAMES.items():
-        frames[name] = _concat(by_kind.get(kind, []), key, gaps)
+        caps = by_kind.get(kind, [])
+        for cap in caps:
+            cap.frame = _resolve_lpar_ids(cap, ids)
+        frames[name] = _keyed(caps, key, RECORD_NAMES[kind], gaps).reset_index(drop=True)
     _missing_captures(frames["systems"], present, gaps)
     return frames
 
@@ -83,9 +87,16 @@ def assemble(captures: list[Capture], gaps: GapLog, hmc_of: dict[str, str]) -> d
 def _system_rows(caps: list[Capture], hmc_of: dict[str, str]) -> pd.DataFrame:
     parts = []
     for cap in caps:
-        if cap.frame.empty or "system" not in cap.frame.columns:
+        if cap.frame.empty:
             continue
-        parts.append(cap.frame.assign(hmc=hmc_of.get(cap.file) or pd.NA))
+        frame = cap.frame
+        if "system" not in frame.columns:
+            if not cap.system:
+                continue
+            frame = frame.assign(system=cap.system)
+        elif cap.system:
+            frame = frame.assign(system=frame["system"].fillna(cap.system))
+        parts.append(frame.assign(hmc=hmc_of.get(cap.file) or pd.NA))
     if not parts:
         return pd.DataFrame({"system": pd.Series([], dtype="str")})
     frame = pd.concat(parts, ignore_index=True)
@@ -204,7 +215,7 @@ def _merge_partitions(by_kind: dict[str, list[Capture]], gaps: GapLog) -> pd.Dat
     lpar = _keyed(by_kind.get("lpar", []), key, "partition", gaps)
     frame = lpar.rename(columns={"source": "source_lpar"}) if "source" in lpar.columns else lpar
     for kind in ("proc_lpar", "mem_lpar"):
-        part = _keyed(by_kind.get(kind, []), key, CAPTURE_COMMANDS[kind], gaps)
+        part = _keyed(by_kind.get(kind, []), key, RECORD_NAMES[kind], gaps)
         if part.empty:
             continue
         part = part.rename(columns={"name": f"name_{kind}", "source": f"source_{kind}"})
@@ -219,9 +230,31 @@ def _merge_partitions(by_kind: dict[str, list[Capture]], gaps: GapLog) -> pd.Dat
     return _join_sources(frame.sort_values(key, kind="mergesort").reset_index(drop=True))
 
 
-def _concat(caps: list[Capture], key: list[str], gaps: GapLog) -> pd.DataFrame:
-    frame = _keyed(caps, key, CAPTURE_COMMANDS.get(caps[0].kind or "", "record") if caps else "record", gaps)
-    return frame.reset_index(drop=True)
+def _name_index(partitions: pd.DataFrame, profiles: list[Capture]) -> dict[tuple[str, str], int]:
+    """(system, partition name) -> lpar_id, for captures that name partitions but omit their IDs."""
+    ids: dict[tuple[str, str], int] = {}
+    for cap in profiles:
+        if cap.system and {"lpar_name", "lpar_id"} <= set(cap.frame.columns):
+            for n, i in zip(cap.frame["lpar_name"], cap.frame["lpar_id"], strict=True):
+                if isinstance(n, str) and pd.notna(i):
+                    ids[(cap.system, n)] = int(i)
+    if not partitions.empty and "name" in partitions.columns:
+        known = partitions.dropna(subset=["name", "lpar_id"])
+        ids.update({(str(s), str(n)): int(i)
+                    for s, n, i in zip(known["system"], known["name"], known["lpar_id"], strict=True)})
+    return ids
+
+
+def _resolve_lpar_ids(cap: Capture, ids: dict[tuple[str, str], int]) -> pd.DataFrame:
+    """Fill a missing `lpar_id` from `lpar_name` (e.g. `-F lpar_name,slot_num` output): names are unique per system."""
+    frame = cap.frame
+    if frame.empty or "lpar_name" not in frame.columns or not cap.system or not ids:
+        return frame
+    current = frame["lpar_id"] if "lpar_id" in frame.columns else pd.Series([pd.NA] * len(frame), dtype="Int64")
+    if not current.isna().any():
+        return frame
+    looked_up = frame["lpar_name"].map(lambda n: ids.get((cap.system, n)) if isinstance(n, str) else None)
+    return frame.assign(lpar_id=current.fillna(pd.Series(looked_up.tolist(), index=frame.index, dtype="Int64")))
 
 
 def _missing_captures(systems: pd.DataFrame, present: dict[str, set[str]], gaps: GapLog) -> None:

@@ -195,7 +195,10 @@ def read_section(section: Section, folder_system: str | None = None) -> Capture:
         else:
             kind = name_kind or attr_kind
 
-    system = _system_of(cmd, raw, name_system, folder_system) if kind not in (None, "sys") else None
+    if kind == "sys":  # each record names its system; `-m` names it when -F left `name` out
+        system = cmd.system if cmd is not None else None
+    else:
+        system = _system_of(cmd, raw, name_system, folder_system) if kind is not None else None
     capture = Capture(section.file, kind, system, cmd.text if cmd else section.command, pd.DataFrame(),
                       problems=list(raw.problems), notes=notes)
     if kind is None or kind not in SPECS:

@@ -26,6 +26,14 @@ CAPTURE_COMMANDS: dict[str, str] = {
     "hea_logical": "lshwres -r hea --rsubtype logical --level port -m SYS",
 }
 
+# What one record of each kind is, for messages.
+RECORD_NAMES: dict[str, str] = {
+    "sys": "managed system", "lpar": "partition", "prof": "partition profile", "proc_sys": "system processors",
+    "proc_lpar": "partition processors", "procpool": "shared processor pool", "mem_sys": "system memory",
+    "mem_lpar": "partition memory", "veth": "virtual Ethernet adapter", "vscsi": "virtual SCSI adapter",
+    "vfc": "virtual Fibre Channel adapter", "io_slot": "I/O slot", "hea_logical": "HEA logical port",
+}
+
 # Captures every managed system is expected to have; a missing one is a data gap (HA003).
 EXPECTED_KINDS: tuple[str, ...] = (
     "sys", "lpar", "prof", "proc_sys", "proc_lpar", "mem_sys", "mem_lpar", "veth", "vscsi", "vfc", "io_slot",

@@ -155,16 +155,15 @@ def parse_attr_records(text: str, first_line: int = 1) -> RawRecords:
     recordish = pc.match_substring_regex(arr, r'^\s*"?[A-Za-z0-9_][A-Za-z0-9_.]*\s*=').to_numpy(zero_copy_only=False)
     quotes = pc.count_substring(arr, '"').to_numpy(zero_copy_only=False)
 
+    if (quotes % 2).any():
+        # A value spans lines (or a line is cut inside quotes): line-aware record-by-record path.
+        return _parse_slow(lines, first_line, blank)
+
     problems: list[Problem] = []
-    other = np.flatnonzero(~blank & ~recordish)
-    for i in other:
+    for i in np.flatnonzero(~blank & ~recordish):
         kind = classify_line(lines[i])
         code = kind if kind in ("no_results", "message") else "unparseable"
         problems.append(Problem(first_line + int(i), code, lines[i].strip()[:300]))
-
-    if (quotes % 2).any():
-        # A value spans lines (or a line is cut inside quotes): line-aware record-by-record path.
-        return _parse_slow(lines, first_line, blank, problems)
 
     record_idx = np.flatnonzero(recordish)
     if record_idx.size == 0:
@@ -187,13 +186,13 @@ def parse_attr_records(text: str, first_line: int = 1) -> RawRecords:
             engine="c",
         )
     except (pd.errors.ParserError, ValueError):
-        return _parse_slow(lines, first_line, blank, problems)
+        return _parse_slow(lines, first_line, blank)
     if len(tokens) != record_idx.size:
-        return _parse_slow(lines, first_line, blank, problems)
+        return _parse_slow(lines, first_line, blank)
     line_numbers = record_idx.astype(np.int64) + first_line
     frame = _layout_frame(tokens, line_numbers, problems)
     if frame is None:
-        return _parse_slow(lines, first_line, blank, problems)
+        return _parse_slow(lines, first_line, blank)
     keep = frame.pop("__row__").to_numpy()
     problems.sort(key=lambda p: p.line)
     return RawRecords(frame.reset_index(drop=True), line_numbers[keep], problems)
@@ -277,16 +276,21 @@ def _to_str(values: pa.ChunkedArray) -> pd.Series:
     return pd.Series(pd.array(values, dtype=pd.StringDtype("pyarrow", na_value=np.nan)))
 
 
-def _parse_slow(lines: list[str], first_line: int, blank: np.ndarray, problems: list[Problem]) -> RawRecords:
+def _parse_slow(lines: list[str], first_line: int, blank: np.ndarray) -> RawRecords:
     """Record-by-record: joins quoted values across lines and reports each bad record by line."""
-    seen = {p.line for p in problems}
+    problems: list[Problem] = []
     rows: list[dict[str, str]] = []
     numbers: list[int] = []
     i = 0
     n = len(lines)
     while i < n:
         number = first_line + i
-        if blank[i] or number in seen:
+        if blank[i]:
+            i += 1
+            continue
+        kind = classify_line(lines[i])
+        if kind in ("no_results", "message") or (kind == "unparseable" and lines[i].count('"') % 2 == 0):
+            problems.append(Problem(number, kind if kind != "unparseable" else "unparseable", lines[i].strip()[:300]))
             i += 1
             continue
         record = lines[i]
@@ -305,7 +309,6 @@ def _parse_slow(lines: list[str], first_line: int, blank: np.ndarray, problems: 
             problems.append(Problem(number, "unparseable", f"{exc}: {record[:120]!r}"))
         i = j + 1
     frame = pd.DataFrame(rows, dtype="str") if rows else pd.DataFrame(index=pd.RangeIndex(0))
-    problems.sort(key=lambda p: p.line)
     return RawRecords(frame, np.asarray(numbers, dtype=np.int64), problems)
 
 

@@ -48,9 +48,13 @@ def text(raw: pd.Series) -> Parsed:
 
 
 def name(raw: pd.Series) -> Parsed:
-    """Identifiers (partition, profile, system names): only empty is missing, nothing is mapped."""
+    """Identifiers (partition, profile, system names): only empty and `null` (-F output) are missing.
+
+    Names are not mapped through the sentinel list: `none` or `Unknown` could be a real name.
+    """
     stripped = raw.astype("str").str.strip()
-    return Parsed(stripped.where(stripped.str.len() > 0), np.zeros(len(raw), dtype=bool))
+    present = (stripped.str.len() > 0) & (stripped != "null")
+    return Parsed(stripped.where(present), np.zeros(len(raw), dtype=bool))
 
 
 def integer(raw: pd.Series) -> Parsed:

@@ -144,7 +144,11 @@ def parse_timestamp(value: Any, timezone: str, where: str, doc: Located | None) 
     if pd.isna(ts):
         raise _err(doc, where, "timestamp is empty")
     if ts.tzinfo is None:
-        ts = ts.tz_localize(ZoneInfo(timezone), ambiguous="raise", nonexistent="raise")
+        try:
+            ts = ts.tz_localize(ZoneInfo(timezone), ambiguous="raise", nonexistent="raise")
+        except ValueError:  # pandas' NonExistentTimeError / AmbiguousTimeError
+            raise _err(doc, where, f"{value} does not exist or is ambiguous in {timezone} (daylight saving "
+                       "change); give an explicit offset, e.g. 2026-10-25T02:30:00+01:00") from None
     return ts.tz_convert("UTC")
 
 

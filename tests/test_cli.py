@@ -1,0 +1,86 @@
+"""The `hatoolkit` command: exit codes, output contracts, one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hatoolkit.cli import main
+from hatoolkit.model.findings import FINDING_COLUMNS
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = str(ROOT / "data" / "sample")
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_validate_text(capsys):
+    code, out, err = run(capsys, "validate", SAMPLE)
+    assert code == 0 and not err
+    assert "Managed systems" in out and "PRD-1" in out and "Data gaps" in out
+
+
+def test_validate_json_shape(capsys):
+    code, out, _ = run(capsys, "validate", SAMPLE, "--format", "json")
+    payload = json.loads(out)
+    assert code == 0 and set(payload) == {"frames", "gaps", "files"}
+    assert len(payload["frames"]["partitions"]) == 28
+    assert isinstance(payload["frames"]["profiles"][0]["virtual_eth_adapters"], list)
+    assert {"code", "severity", "file", "line", "message"} <= set(payload["gaps"][0])
+
+
+def test_validate_unusable_bundle_exits_2(capsys, tmp_path):
+    (tmp_path / "notes.txt").write_text("hello\n")
+    code, _, err = run(capsys, "validate", str(tmp_path))
+    assert code == 2 and "no usable capture" in err
+    code, _, err = run(capsys, "validate", str(tmp_path / "missing"))
+    assert code == 2 and err.startswith("hatoolkit: error: ") and err.count("\n") == 1
+
+
+def test_findings_csv_contract(capsys):
+    code, out, _ = run(capsys, "findings", SAMPLE, "--format", "csv")
+    assert code == 0
+    reader = csv.reader(io.StringIO(out))
+    assert next(reader) == list(FINDING_COLUMNS)
+    assert all(len(row) == len(FINDING_COLUMNS) for row in reader)
+
+
+def test_findings_json_equals_csv(capsys):
+    _, out_csv, _ = run(capsys, "findings", SAMPLE, "--format", "csv")
+    _, out_json, _ = run(capsys, "findings", SAMPLE, "--format", "json")
+    from_csv = [{k: (v or None) for k, v in row.items()} for row in csv.DictReader(io.StringIO(out_csv))]
+    assert json.loads(out_json) == from_csv
+
+
+def test_findings_fail_on(capsys):
+    code, *_ = run(capsys, "findings", SAMPLE, "--fail-on", "info", "--format", "csv")
+    assert code == 3
+    code, _, err = run(capsys, "findings", SAMPLE, "--fail-on", "bad")
+    assert code == 2 and "unknown severity" in err
+
+
+def test_bad_plan_is_one_line(capsys, tmp_path):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("sizing: huge\n")
+    code, _, err = run(capsys, "findings", SAMPLE, "--plan", str(plan))
+    assert code == 2 and err.strip() == (
+        f"hatoolkit: error: {plan}:1: sizing: 'huge' is not a sizing policy (one of: current, desired, minimum)")
+
+
+def test_installed_console_script():
+    exe = Path(sys.executable).with_name("hatoolkit")
+    if not exe.exists():
+        pytest.skip("console script not installed in this environment")
+    proc = subprocess.run([str(exe), "validate", SAMPLE, "--format", "json"], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0 and json.loads(proc.stdout)["frames"]["systems"]
