@@ -15,6 +15,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,6 +40,7 @@ NO_RESULTS = frozenset(
     }
 )
 _MAX_LAYOUTS = 2000  # beyond this many distinct attribute layouts, the per-record path is cheaper
+_SAW_RE = re.compile(r"saw (\d+)")  # pandas: "Expected N fields in line L, saw M"
 
 
 @dataclass
@@ -144,132 +146,161 @@ def classify_line(text: str) -> str:
     return "unparseable"
 
 
-def parse_attr_records(text: str, first_line: int = 1) -> RawRecords:
-    """All records of a section of default (`attr=value`) output, with line numbers and problems."""
+def _line_offsets(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end offset of every physical line (one C pass over the newlines)."""
+    b = np.frombuffer(data, dtype=np.uint8)
+    nl = np.flatnonzero(b == 10)
+    starts = np.concatenate(([0], nl + 1))
+    ends = np.concatenate((nl, [len(b)]))
+    if starts[-1] == len(b):  # text ends with a newline: no line after it
+        starts, ends = starts[:-1], ends[:-1]
+    return starts, ends
+
+
+def _whitespace_only(data: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Lines holding only spaces or tabs (the tokenizer skips them like empty lines)."""
+    b = np.frombuffer(data, dtype=np.uint8)
+    blanks = np.flatnonzero((b == 32) | (b == 9))
+    return np.searchsorted(blanks, ends) - np.searchsorted(blanks, starts) == ends - starts
+
+
+def _width(lines_sample: list[str]) -> int:
+    return max((line.count(",") for line in lines_sample), default=0) + 3
+
+
+def _tokens(data: bytes, width: int) -> pd.DataFrame | None:
+    """pandas' C tokenizer over the whole section; None when the text is not CSV-shaped."""
+    for _ in range(4):
+        try:
+            return pd.read_csv(
+                io.BytesIO(data), header=None, names=range(width), dtype=str, skip_blank_lines=True,
+                skipinitialspace=True, na_filter=False, quotechar='"', doublequote=True, engine="c",
+            )
+        except pd.errors.ParserError as exc:
+            m = _SAW_RE.search(str(exc))
+            if not m:
+                return None
+            width = int(m.group(1)) + 3
+        except ValueError:
+            return None
+    return None
+
+
+def _lines(text: str) -> list[str]:
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    arr = pa.array(lines, type=pa.large_string())
-    trimmed = pc.utf8_trim_whitespace(arr)
-    blank = pc.equal(pc.utf8_length(trimmed), 0).to_numpy(zero_copy_only=False)
-    recordish = pc.match_substring_regex(arr, r'^\s*"?[A-Za-z0-9_][A-Za-z0-9_.]*\s*=').to_numpy(zero_copy_only=False)
-    quotes = pc.count_substring(arr, '"').to_numpy(zero_copy_only=False)
+    return lines
 
-    if (quotes % 2).any():
-        # A value spans lines (or a line is cut inside quotes): line-aware record-by-record path.
-        return _parse_slow(lines, first_line, blank)
+
+def parse_attr_records(text: str, first_line: int = 1) -> RawRecords:
+    """All records of a section of default (`attr=value`) output, with line numbers and problems.
+
+    The tokenizer's rows map one-to-one onto the non-blank physical lines unless a quoted value
+    spans lines (or a quote is cut off); the row count tells, and such sections take the
+    line-aware record-by-record path instead.
+    """
+    data = text.encode("utf-8")
+    if not data or data.isspace():
+        return RawRecords(pd.DataFrame(index=pd.RangeIndex(0)), np.empty(0, dtype=np.int64), [])
+    starts, ends = _line_offsets(data)
+    blank = ends == starts
+    head, tail = text[:65536].split("\n"), text[-65536:].split("\n")
+    tokens = _tokens(data, _width(head + tail))
+    if tokens is not None and len(tokens) != int((~blank).sum()):
+        blank |= _whitespace_only(data, starts, ends)
+    physical = np.flatnonzero(~blank)
+    if tokens is None or len(tokens) != physical.size:
+        return _parse_slow(_lines(text), first_line, blank)
+    line_numbers = physical.astype(np.int64) + first_line
+
+    def line_text(row: int) -> str:
+        i = physical[row]
+        return data[starts[i]:ends[i]].decode("utf-8", "replace").strip()
 
     problems: list[Problem] = []
-    for i in np.flatnonzero(~blank & ~recordish):
-        kind = classify_line(lines[i])
-        code = kind if kind in ("no_results", "message") else "unparseable"
-        problems.append(Problem(first_line + int(i), code, lines[i].strip()[:300]))
-
-    record_idx = np.flatnonzero(recordish)
-    if record_idx.size == 0:
-        return RawRecords(pd.DataFrame(index=pd.RangeIndex(0)), np.empty(0, dtype=np.int64), problems)
-    commas = pc.count_substring(arr, ",").to_numpy(zero_copy_only=False)
-    width = int(commas[record_idx].max()) + 1
-    skip = set(np.flatnonzero(~recordish & ~blank).tolist())
-    try:
-        tokens = pd.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            header=None,
-            names=range(width),
-            dtype=str,
-            skiprows=skip or None,
-            skip_blank_lines=True,
-            skipinitialspace=True,
-            na_filter=False,
-            quotechar='"',
-            doublequote=True,
-            engine="c",
-        )
-    except (pd.errors.ParserError, ValueError):
-        return _parse_slow(lines, first_line, blank)
-    if len(tokens) != record_idx.size:
-        return _parse_slow(lines, first_line, blank)
-    line_numbers = record_idx.astype(np.int64) + first_line
-    frame = _layout_frame(tokens, line_numbers, problems)
+    columns = [_arrow(tokens[c]) for c in tokens.columns]
+    first = columns[0]
+    record = pc.and_(pc.match_substring_regex(first, r"^\s*[A-Za-z0-9_][A-Za-z0-9_.]*\s*="),
+                     pc.invert(pc.match_substring_regex(first, r"^\s*(HSC[A-Z]?\w*|VIOSE\w*|ERRLOG\w*)\b")))
+    record_mask = record.to_numpy(zero_copy_only=False)
+    if not record_mask.all():
+        for row in np.flatnonzero(~record_mask):
+            kind = classify_line(line_text(row))
+            code = kind if kind in ("no_results", "message") else "unparseable"
+            problems.append(Problem(int(line_numbers[row]), code, line_text(row)[:300]))
+        keep = pa.array(record_mask)
+        columns = [c.filter(keep) for c in columns]
+        line_numbers = line_numbers[record_mask]
+    if not len(line_numbers):
+        return RawRecords(pd.DataFrame(index=pd.RangeIndex(0)), line_numbers, problems)
+    frame = _by_attribute(columns, line_numbers, problems)
     if frame is None:
-        return _parse_slow(lines, first_line, blank)
-    keep = frame.pop("__row__").to_numpy()
+        return _parse_slow(_lines(text), first_line, blank)
     problems.sort(key=lambda p: p.line)
-    return RawRecords(frame.reset_index(drop=True), line_numbers[keep], problems)
+    return RawRecords(frame, line_numbers, problems)
 
 
-def _layout_frame(tokens: pd.DataFrame, line_numbers: np.ndarray, problems: list[Problem]) -> pd.DataFrame | None:
-    """Map token columns to attribute columns, grouping rows by attribute layout."""
-    keys: list[pa.ChunkedArray] = []
-    values: list[pa.ChunkedArray] = []
-    n = len(tokens)
-    bad_rows = np.zeros(n, dtype=bool)
-    for col in tokens.columns:
-        raw = _arrow(tokens[col])
-        empty = pc.equal(raw, "")
-        if pc.all(empty).as_py():
-            break
-        has_eq = pc.match_substring(raw, "=")
-        broken = pc.and_(pc.invert(has_eq), pc.invert(empty)).to_numpy(zero_copy_only=False)
-        if broken.any():
-            for i in np.flatnonzero(broken):
-                problems.append(
-                    Problem(int(line_numbers[i]), "truncated", f"field {tokens.iat[i, col]!r} has no '=' (cut off?)")
-                )
-            bad_rows |= broken
-        valid = pc.if_else(has_eq, raw, pa.scalar(None, pa.large_string()))
-        parts = pc.split_pattern(valid, "=", max_splits=1)
-        keys.append(pc.utf8_trim_whitespace(pc.list_element(parts, 0)))
-        values.append(pc.list_element(parts, 1))
-    if not keys:
-        return pd.DataFrame({"__row__": np.arange(0)})
+def _column_keys(col: pa.ChunkedArray, lines: np.ndarray) -> tuple[list[tuple[str, np.ndarray, pa.ChunkedArray]],
+                                                                    list[Problem]] | None:
+    """The attribute names one token column holds, each with its row mask and values."""
+    found: list[tuple[str, np.ndarray, pa.ChunkedArray]] = []
+    problems: list[Problem] = []
+    pending = pc.not_equal(col, "").to_numpy(zero_copy_only=False)
+    while pending.any():
+        row = int(np.argmax(pending))
+        cell = col[row].as_py()
+        key, sep, _ = cell.partition("=")
+        if not sep:
+            problems.append(Problem(int(lines[row]), "truncated", f"field {cell!r} has no '=' (cut off?)"))
+            pending[row] = False
+            continue
+        if len(found) > _MAX_LAYOUTS:
+            return None
+        prefix = key + "="
+        match = pc.starts_with(col, prefix).to_numpy(zero_copy_only=False) & pending
+        pending &= ~match
+        key = key.strip()
+        if not ATTR_RE.match(key):
+            problems.extend(Problem(int(lines[r]), "unparseable", f"not an attribute name: {key!r}")
+                            for r in np.flatnonzero(match))
+            continue
+        values = pc.utf8_slice_codeunits(col, len(prefix))
+        if not match.all():
+            values = pc.if_else(pa.array(match), values, pa.scalar(None, values.type))
+        found.append((key, match, values))
+    return found, problems
 
-    distinct = [pc.count_distinct(k).as_py() for k in keys]
-    rows = np.arange(n)
-    if all(d <= 1 for d in distinct):
-        names = [pc.drop_null(k)[0].as_py() if d else None for k, d in zip(keys, distinct, strict=True)]
-        if len(set(filter(None, names))) == len([x for x in names if x]):
-            data = {name: _to_str(v) for name, v in zip(names, values, strict=True) if name is not None}
-            frame = pd.DataFrame(data)
-            return _check_names(frame, rows, line_numbers, problems)
 
-    signature = pc.binary_join_element_wise(*keys, pa.scalar("\x1f", keys[0].type), null_handling="skip")
-    encoded = pc.dictionary_encode(signature).combine_chunks()
-    layouts = encoded.dictionary.to_pylist()
-    if len(layouts) > _MAX_LAYOUTS:
+def _by_attribute(columns: list[pa.ChunkedArray], lines: np.ndarray, problems: list[Problem]) -> pd.DataFrame | None:
+    """Token columns -> one column per attribute, matching each cell by its `attr=` prefix.
+
+    Rows of one command mostly share attribute order, so each token column holds one or a few
+    attribute names: for each (column, name) a prefix test and a fixed-width slice extract the
+    values, and a name found in several columns (rows with an extra attribute before it) is
+    merged. Every non-empty cell is accounted for: matched to a name, or reported. Columns are
+    independent, so they are scanned on two threads (pyarrow kernels release the GIL).
+    """
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        per_column = list(pool.map(lambda c: _column_keys(c, lines), columns))
+    if any(result is None for result in per_column):
         return None
-    index = encoded.indices.to_numpy(zero_copy_only=False)
-    parts = []
-    for code, layout in enumerate(layouts):
-        member = np.flatnonzero(index == code)
-        take = pa.array(member)
-        names = layout.split("\x1f") if layout else []
-        data: dict[str, pd.Series] = {}
-        # A layout lists only the non-null positions, in order: rebuild the position list.
-        positions = [j for j, k in enumerate(keys) if pc.is_valid(k.take([member[0]]))[0].as_py()]
-        for name, j in zip(names, positions, strict=True):
-            if name in data:
-                for i in member:
-                    problems.append(Problem(int(line_numbers[i]), "duplicate_attr", f"attribute {name!r} repeated"))
-                continue
-            data[name] = _to_str(values[j].take(take))
-        part = pd.DataFrame(data)
-        part["__row__"] = member
-        parts.append(part)
-    frame = pd.concat(parts, ignore_index=True).sort_values("__row__", kind="mergesort")
-    return _check_names(frame.reset_index(drop=True), frame["__row__"].to_numpy(), line_numbers, problems)
-
-
-def _check_names(frame: pd.DataFrame, rows: np.ndarray, line_numbers: np.ndarray, problems: list[Problem]) -> pd.DataFrame:
-    bad = [c for c in frame.columns if c != "__row__" and not ATTR_RE.match(str(c))]
-    for name in bad:
-        present = frame[name].notna().to_numpy()
-        for i in np.flatnonzero(present):
-            problems.append(Problem(int(line_numbers[rows[i]]), "unparseable", f"not an attribute name: {name!r}"))
-    frame = frame.drop(columns=bad)
-    if "__row__" not in frame.columns:
-        frame["__row__"] = rows
-    return frame
+    out: dict[str, pa.ChunkedArray] = {}
+    seen: dict[str, np.ndarray] = {}
+    for found, column_problems in per_column:  # type: ignore[misc]
+        problems.extend(column_problems)
+        for key, match, values in found:
+            if key in seen:
+                dup = match & seen[key]
+                if dup.any():
+                    problems.extend(Problem(int(lines[r]), "duplicate_attr", f"attribute {key!r} repeated")
+                                    for r in np.flatnonzero(dup))
+                    values = pc.if_else(pa.array(~dup), values, pa.scalar(None, values.type))
+                out[key] = pc.coalesce(out[key], values)
+                seen[key] = seen[key] | match
+            else:
+                out[key], seen[key] = values, match
+    return pd.DataFrame({key: _to_str(values) for key, values in out.items()}, index=pd.RangeIndex(len(lines)))
 
 
 def _to_str(values: pa.ChunkedArray) -> pd.Series:

@@ -14,6 +14,8 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from hatoolkit.model.frames import SENTINELS
 
@@ -57,22 +59,47 @@ def name(raw: pd.Series) -> Parsed:
     return Parsed(stripped.where(present), np.zeros(len(raw), dtype=bool))
 
 
-def integer(raw: pd.Series) -> Parsed:
+def _as_arrow(raw: pd.Series) -> pa.ChunkedArray:
+    data = pa.array(raw.astype("str"))
+    return data if isinstance(data, pa.ChunkedArray) else pa.chunked_array([data])
+
+
+def _numeric(raw: pd.Series, arrow_type: pa.DataType, integral: bool) -> Parsed:
+    """Clean numbers cast in one C kernel; anything else goes through the careful path."""
+    try:
+        cast = pc.cast(_as_arrow(raw), arrow_type)
+        values = pd.Series(cast.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype(),
+                                                         pa.float64(): pd.Float64Dtype()}.get),
+                           index=raw.index)
+        return Parsed(values, np.zeros(len(raw), dtype=bool))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
     stripped, present = _present(raw)
     numbers = pd.to_numeric(stripped.where(present), errors="coerce")
-    integral = numbers.notna() & (numbers == np.floor(numbers))
-    bad = present & ~integral.to_numpy(dtype=bool)
-    return Parsed(numbers.where(integral).astype("Int64"), bad)
+    if integral:
+        ok = numbers.notna() & (numbers == np.floor(numbers))
+        return Parsed(numbers.where(ok).astype("Int64"), present & ~ok.to_numpy(dtype=bool))
+    return Parsed(numbers.astype("Float64"), present & numbers.isna().to_numpy(dtype=bool))
+
+
+def integer(raw: pd.Series) -> Parsed:
+    return _numeric(raw, pa.int64(), integral=True)
 
 
 def decimal(raw: pd.Series) -> Parsed:
-    stripped, present = _present(raw)
-    numbers = pd.to_numeric(stripped.where(present), errors="coerce")
-    bad = present & numbers.isna().to_numpy(dtype=bool)
-    return Parsed(numbers.astype("Float64"), bad)
+    return _numeric(raw, pa.float64(), integral=False)
+
+
+_BITS = pa.array(["0", "1"])
 
 
 def boolean(raw: pd.Series) -> Parsed:
+    arr = _as_arrow(raw)
+    if pc.all(pc.is_in(arr, value_set=_BITS, skip_nulls=True)).as_py() is not False:
+        # The HMC's own spelling (0/1) everywhere: one comparison, absent stays NA.
+        values = pd.Series(pc.equal(arr, "1").to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get),
+                           index=raw.index)
+        return Parsed(values, np.zeros(len(raw), dtype=bool))
     stripped, present = _present(raw)
     lower = stripped.str.lower()
     is_true = lower.isin(TRUE_WORDS).to_numpy(dtype=bool)
@@ -106,34 +133,37 @@ def hpt_ratio(raw: pd.Series) -> Parsed:
 
 
 def _list_parser(element: Callable[[str], object]) -> Callable[[pd.Series], Parsed]:
-    """A list converter: `none`/empty -> (), `unavailable` -> NA, else CSV elements (cached per value)."""
+    """A list converter: `none`/empty -> (), `unavailable` -> NA, else CSV elements.
+
+    Lists repeat a lot (most adapters have no additional VLANs), so each distinct value is
+    parsed once and the results are fanned out by dictionary index.
+    """
+
+    def parse(value: str | None) -> object:
+        if value is None:
+            return pd.NA
+        value = value.strip()
+        lower = value.lower()
+        if lower in ("", "none", "null"):
+            return ()
+        if lower in MISSING:
+            return pd.NA
+        try:
+            return tuple(element(e.strip()) for e in next(csv.reader([value])) if e.strip())
+        except (csv.Error, ValueError):
+            return False
 
     def convert(raw: pd.Series) -> Parsed:
-        stripped = raw.astype("str").str.strip()
-        lower = stripped.str.lower()
-        empty_list = lower.isin(("", "none", "null")).to_numpy(dtype=bool)
-        unknown = (stripped.isna() | lower.isin(MISSING - {"", "none", "null"})).to_numpy(dtype=bool)
-        cache: dict[str, object] = {}
-        bad = np.zeros(len(raw), dtype=bool)
-        values: list[object] = [()] * len(raw)
-        for i in np.flatnonzero(~empty_list & ~unknown):
-            value = stripped.iat[i]
-            parsed = cache.get(value)
-            if parsed is None:
-                try:
-                    elements = next(csv.reader([value]))
-                    parsed = tuple(element(e.strip()) for e in elements if e.strip())
-                except (csv.Error, ValueError):
-                    parsed = False
-                cache[value] = parsed
-            if parsed is False:
-                bad[i] = True
-                values[i] = pd.NA
-            else:
-                values[i] = parsed
-        for i in np.flatnonzero(unknown):
-            values[i] = pd.NA
-        return Parsed(pd.Series(values, index=raw.index, dtype=object), bad)
+        encoded = pc.dictionary_encode(_as_arrow(raw)).combine_chunks()
+        parsed = [parse(v) for v in encoded.dictionary.to_pylist()]
+        table = np.empty(len(parsed) + 1, dtype=object)
+        for i, value in enumerate(parsed):
+            table[i] = pd.NA if value is False else value
+        table[-1] = pd.NA  # absent attribute
+        indices = encoded.indices.fill_null(len(parsed)).to_numpy(zero_copy_only=False)
+        values = table[indices]
+        bad_codes = np.array([v is False for v in parsed] + [False])
+        return Parsed(pd.Series(values, index=raw.index, dtype=object), bad_codes[indices])
 
     return convert
 
