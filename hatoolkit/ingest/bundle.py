@@ -22,6 +22,7 @@ from hatoolkit.errors import HatoolkitError, IngestError
 from hatoolkit.ingest import hmc_assemble, hmc_cli
 from hatoolkit.ingest.capture import Section, load_sections
 from hatoolkit.ingest.gaps import GapLog
+from hatoolkit.ingest.records import classify_line
 from hatoolkit.model import frames as fr
 from hatoolkit.model.inventory import FRAME_MODELS, Inventory
 
@@ -53,6 +54,7 @@ class LoadContext:
     hmc_of: dict[str, str] = field(default_factory=dict)
     folder_system: dict[str, str] = field(default_factory=dict)
     files: list[dict[str, object]] = field(default_factory=list)
+    records: dict[str, int] = field(default_factory=dict)  # file -> rows it contributed (filled by assemblers)
 
 
 # A file reader returns None when the file is not its format, else (format name, records, commands).
@@ -67,26 +69,28 @@ ASSEMBLERS: list[Assembler] = []
 
 
 def _hmc_section(section: Section, ctx: LoadContext) -> tuple[int, str] | None:
-    capture = hmc_cli.read_section(section, ctx.folder_system.get(section.file))
-    if capture.kind is None and section.command:
+    """Recognise an HMC section now; it is parsed later with every other section of its kind."""
+    pending = hmc_cli.recognise(section, ctx.folder_system.get(section.file))
+    if pending.kind is None and section.command:
         return None  # a command that is not an HMC command: let another reader try
-    ctx.pieces["hmc_cli"].append(capture)
-    for note in capture.notes:
-        ctx.gaps.add("recognition", note, file=section.file, command=capture.command)
-    for problem in capture.problems:
-        ctx.gaps.add(problem.code if problem.code != "message" else "hmc_message", problem.text,
-                     file=section.file, line=problem.line, system=capture.system, command=capture.command)
-    if capture.kind is None:
-        if not capture.problems:
+    ctx.pieces["hmc_cli"].append(pending)
+    if pending.kind is None:
+        lines = [(i, line) for i, line in enumerate(section.text.split("\n")) if line.strip()]
+        kinds = [classify_line(line) for _, line in lines[:50]]
+        if kinds and all(k in ("no_results", "message") for k in kinds):  # only messages: say which
+            for (i, line), k in zip(lines, kinds, strict=False):
+                ctx.gaps.add("no_results" if k == "no_results" else "hmc_message", line.strip()[:300],
+                             file=section.file, line=section.first_line + i, command=section.command)
+        else:
             ctx.gaps.add("unrecognised", "text is neither a known command's output nor HMC records",
                          file=section.file, line=section.first_line)
         return 0, "unrecognised"
-    return len(capture.frame), capture.kind
+    return 0, pending.kind
 
 
 def _hmc_assemble(ctx: LoadContext) -> dict[str, pd.DataFrame]:
-    captures = [p for p in ctx.pieces.get("hmc_cli", []) if isinstance(p, hmc_cli.Capture)]
-    return hmc_assemble.assemble(captures, ctx.gaps, ctx.hmc_of)
+    items = [p for p in ctx.pieces.get("hmc_cli", []) if isinstance(p, hmc_cli.Pending)]
+    return hmc_assemble.assemble(items, ctx.gaps, ctx.hmc_of, ctx.records)
 
 
 SECTION_READERS.append(_hmc_section)
@@ -115,6 +119,7 @@ def load_inventory(path: str | Path) -> Inventory:
             frames[name].append(frame)
     combined = {name: _combine(name, parts) for name, parts in frames.items()}
     validated = {name: _validated(name, frame, ctx.gaps) for name, frame in combined.items()}
+    _file_status(ctx)
     files_frame = pd.DataFrame(ctx.files, columns=["path", "format", "status", "records", "commands", "systems"])
     files_frame = files_frame.astype({"path": "str", "format": "str", "status": "str", "records": "Int64",
                                       "commands": "str", "systems": "str"})
@@ -174,10 +179,23 @@ def _read_file(file: Path, rel: str, ctx: LoadContext) -> None:
             kinds.append("-")
     record["records"] = total
     record["commands"] = ";".join(dict.fromkeys(k for k in kinds if k not in ("-", "unrecognised"))) or None
-    problems = any(r["file"] == rel and r["code"] not in ("no_results", "unknown_command", "recognition")
-                   for r in ctx.gaps.rows[gaps_before:])
-    record["status"] = "skipped" if not total and not record["commands"] else ("partial" if problems else "parsed")
     record["format"] = "hmc_cli" if record["commands"] else "text"
+
+
+_HARMLESS = frozenset({"no_results", "unknown_command", "recognition"})
+
+
+def _file_status(ctx: LoadContext) -> None:
+    """After assembly: rows each file contributed, and whether any of its lines had problems."""
+    troubled = {r["file"] for r in ctx.gaps.rows if r["file"] and r["code"] not in _HARMLESS}
+    for record in ctx.files:
+        if record["status"] == "unreadable":
+            continue
+        record["records"] = int(record["records"] or 0) + ctx.records.get(str(record["path"]), 0)
+        if not record["records"] and not record["commands"]:
+            record["status"] = "skipped"
+        else:
+            record["status"] = "partial" if record["path"] in troubled else "parsed"
 
 
 def _combine(name: str, parts: list[pd.DataFrame]) -> pd.DataFrame:

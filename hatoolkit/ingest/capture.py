@@ -25,6 +25,8 @@ HASH_SEPARATOR_RE = re.compile(r"^###command:(?P<cmd>.*?)###\s*$")
 PIPE_PREFIX_RE = re.compile(r"^(?P<cmd>[^|\n]{1,300})\| \|(?P<rest>.*)$")
 ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x0e\x0f]")
 MAX_FILE_BYTES = 512 * 1024 * 1024
+# Control bytes that never occur in text captures (tab, newlines, ESC and shift-in/out of ANSI do).
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13, 27, 14, 15))
 
 
 @dataclass
@@ -64,7 +66,7 @@ def read_text(path: Path, display: str) -> Decoded:
     if b"\x00" in sample:
         raise IngestError("binary file (NUL bytes), not a text capture", file=display)
     if sample:
-        control = sum(1 for b in sample if b < 32 and b not in (9, 10, 13, 27, 14, 15))
+        control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
         if control / len(sample) > 0.05:
             raise IngestError("binary file (control bytes), not a text capture", file=display)
     if data.startswith(b"\xef\xbb\xbf"):
@@ -90,11 +92,16 @@ def split_sections(text: str, display: str) -> list[Section]:
         if sections is not None:
             return sections
     lines = text.split("\n")
-    if any(HASH_SEPARATOR_RE.match(line) for line in lines[:5000]):
+    if "###command:" in text and any(HASH_SEPARATOR_RE.match(line) for line in lines[:5000]):
         return _delimited_sections(lines, display, HASH_SEPARATOR_RE)
-    nonblank = [line for line in lines if line.strip()]
-    if nonblank and sum(1 for line in nonblank if PIPE_PREFIX_RE.match(line)) >= 0.8 * len(nonblank):
-        return _pipe_sections(lines, display)
+    if "| |" in text:
+        nonblank = [line for line in lines if line.strip()]
+        if nonblank and sum(1 for line in nonblank if PIPE_PREFIX_RE.match(line)) >= 0.8 * len(nonblank):
+            return _pipe_sections(lines, display)
+    if lines and lines[0].startswith("$ ") and not any(
+            line.startswith(("$ ", "###")) or ("@" in line and ">" in line) for line in lines[1:]):
+        # The common "one command per file" capture: its first line is the command.
+        return [Section(display, lines[0][2:].strip() or None, "\n".join(lines[1:]), 2)]
     if any(_prompt_command(line) is not None for line in lines[:200000]):
         return _delimited_sections(lines, display, None)
     return [Section(display, None, text, 1)]

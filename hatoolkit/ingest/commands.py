@@ -68,10 +68,13 @@ def parse_command(text: str) -> Command | None:
     text = text.strip()
     if not text:
         return None
-    try:
-        argv = shlex.split(text, posix=True)
-    except ValueError:
-        argv = text.split()
+    if not any(c in text for c in "\"'\\"):
+        argv = text.split()  # nothing for shlex to do (the usual case, and much cheaper)
+    else:
+        try:
+            argv = shlex.split(text, posix=True)
+        except ValueError:
+            argv = text.split()
     if not argv:
         return None
     # A pipeline or redirection belongs to the shell, not to the command we care about.

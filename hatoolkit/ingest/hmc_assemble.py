@@ -10,13 +10,16 @@ the whole bundle knows what is missing.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from hatoolkit.ingest.commands import split_system_spec
 from hatoolkit.ingest.gaps import GapLog
-from hatoolkit.ingest.hmc_cli import Capture
-from hatoolkit.ingest.hmc_specs import CAPTURE_COMMANDS, EXPECTED_KINDS, RECORD_NAMES
+from hatoolkit.ingest.hmc_cli import Pending
+from hatoolkit.ingest.hmc_parse import parse_kind
+from hatoolkit.ingest.hmc_specs import CAPTURE_COMMANDS, EXPECTED_KINDS, RECORD_NAMES, SPECS
 
 OPERATING_STATES = frozenset({"operating", "standby"})
 _CHILD_FRAMES = {
@@ -30,84 +33,86 @@ _CHILD_FRAMES = {
 }
 
 
-def assemble(captures: list[Capture], gaps: GapLog, hmc_of: dict[str, str]) -> dict[str, pd.DataFrame]:
-    """Frames from HMC captures; `hmc_of` maps a capture file to the HMC folder it came from."""
-    by_kind: dict[str, list[Capture]] = defaultdict(list)
-    for cap in captures:
-        if cap.kind and cap.kind != "-":
-            by_kind[cap.kind].append(cap)
+def assemble(items: list[Pending], gaps: GapLog, hmc_of: dict[str, str],
+             records: dict[str, int] | None = None) -> dict[str, pd.DataFrame]:
+    """Frames from recognised HMC sections; `records` (file -> rows used) is filled in as a side result."""
+    records = records if records is not None else {}
+    for item in items:
+        for note in item.notes:
+            gaps.add("recognition", note, file=item.file, command=item.command)
+    parseable = [p for p in items if p.kind in SPECS]
+    by_kind: dict[str, list[Pending]] = defaultdict(list)
+    for p in parseable:
+        by_kind[p.kind].append(p)  # type: ignore[index]
 
-    systems = _system_rows(by_kind.get("sys", []), hmc_of)
+    def parsed(kind: str) -> pd.DataFrame:
+        members = by_kind.get(kind, [])
+        if not members:
+            return pd.DataFrame({"system": pd.Series([], dtype="str"), "source": pd.Series([], dtype="str")})
+        batch = parse_kind(kind, members)
+        for k, problem in batch.problems:
+            item = members[k]
+            code = problem.code if problem.code != "message" else "hmc_message"
+            gaps.add(code, problem.text, file=item.file, line=problem.line, system=item.system, command=item.command)
+        for item, n in zip(members, batch.records, strict=True):
+            records[item.file] = records.get(item.file, 0) + int(n)
+        return batch.frame
+
+    systems = parsed("sys")
+    systems = systems[systems["system"].notna()].reset_index(drop=True) if "system" in systems else systems
     resolve = _resolver(systems)
-    known = set(systems["system"]) if not systems.empty else set()
-    for cap in captures:
-        if cap.kind and cap.kind not in ("-", "sys"):
-            cap.system = resolve(cap.system)
-            if cap.system:
-                known.add(cap.system)
-
-    per_folder: dict[str, set[str]] = defaultdict(set)
-    for cap in captures:
-        if cap.system:
-            per_folder[hmc_of.get(cap.file, "")].add(cap.system)
-    for cap in captures:
-        if cap.kind and cap.kind not in ("-", "sys") and not cap.system:
-            candidates = per_folder.get(hmc_of.get(cap.file, ""), set()) or known
-            if len(candidates) == 1:
-                cap.system = next(iter(candidates))
-                gaps.add("recognition", f"managed system not named in the capture; assumed {cap.system}, "
-                         "the only system in its folder", file=cap.file, system=cap.system, command=cap.command)
-            else:
-                gaps.add("unknown_system", f"cannot tell which managed system this {cap.kind} capture is from "
-                         "(no -m in the command, no system in the file or folder name); not used",
-                         file=cap.file, command=cap.command)
-
+    known = set(systems["system"]) if "system" in systems else set()
+    for p in parseable:
+        if p.kind != "sys":
+            p.system = resolve(p.system)
+            if p.system:
+                known.add(p.system)
+    _attribute_orphans(parseable, known, hmc_of, gaps)
     present: dict[str, set[str]] = defaultdict(set)
-    for kind, caps in by_kind.items():
-        for cap in caps:
-            if kind == "sys":
-                for name in cap.frame.get("system", pd.Series(dtype="str")).dropna():
-                    present[str(name)].add("sys")
-            if cap.system:
-                present[cap.system].add(kind)
+    for p in parseable:
+        if p.system:
+            present[p.system].add(p.kind)  # type: ignore[arg-type]
+    for name in systems.get("system", pd.Series(dtype="str")):
+        present[str(name)].add("sys")
 
     frames: dict[str, pd.DataFrame] = {}
-    frames["systems"] = _merge_systems(systems, by_kind, known, hmc_of, gaps)
-    frames["partitions"] = _merge_partitions(by_kind, gaps)
-    ids = _name_index(frames["partitions"], by_kind.get("prof", []))
+    frames["systems"] = _merge_systems(systems, parsed, known, parseable, hmc_of, gaps)
+    frames["partitions"] = _merge_partitions(parsed, gaps)
+    profiles = parsed("prof")
+    ids = _name_index(frames["partitions"], profiles)
     for kind, (name, key) in _CHILD_FRAMES.items():
-        caps = by_kind.get(kind, [])
-        for cap in caps:
-            cap.frame = _resolve_lpar_ids(cap, ids)
-        frames[name] = _keyed(caps, key, RECORD_NAMES[kind], gaps).reset_index(drop=True)
+        frame = profiles if kind == "prof" else parsed(kind)
+        frames[name] = _keyed(_resolve_lpar_ids(frame, ids), key, RECORD_NAMES[kind], gaps)
     _missing_captures(frames["systems"], present, gaps)
     return frames
 
 
-def _system_rows(caps: list[Capture], hmc_of: dict[str, str]) -> pd.DataFrame:
-    parts = []
-    for cap in caps:
-        if cap.frame.empty:
+def _attribute_orphans(items: list[Pending], known: set[str], hmc_of: dict[str, str], gaps: GapLog) -> None:
+    """A capture that names no system: use the only system of its HMC folder, else report it."""
+    per_folder: dict[str, set[str]] = defaultdict(set)
+    for p in items:
+        if p.system:
+            per_folder[hmc_of.get(p.file, "")].add(p.system)
+    for p in items:
+        if p.kind == "sys" or p.system:
             continue
-        frame = cap.frame
-        if "system" not in frame.columns:
-            if not cap.system:
-                continue
-            frame = frame.assign(system=cap.system)
-        elif cap.system:
-            frame = frame.assign(system=frame["system"].fillna(cap.system))
-        parts.append(frame.assign(hmc=hmc_of.get(cap.file) or pd.NA))
-    if not parts:
-        return pd.DataFrame({"system": pd.Series([], dtype="str")})
-    frame = pd.concat(parts, ignore_index=True)
-    return frame[frame["system"].notna()].reset_index(drop=True)
+        candidates = per_folder.get(hmc_of.get(p.file, ""), set()) or known
+        if len(candidates) == 1:
+            p.system = next(iter(candidates))
+            gaps.add("recognition", f"managed system not named in the capture; assumed {p.system}, the only "
+                     "system in its folder", file=p.file, system=p.system, command=p.command)
+        else:
+            gaps.add("unknown_system", f"cannot tell which managed system this {RECORD_NAMES[p.kind or '']} "  # type: ignore[index]
+                     "capture is from (no -m in the command, no system in the file or folder name); not used",
+                     file=p.file, command=p.command)
 
 
-def _resolver(systems: pd.DataFrame):
+def _resolver(systems: pd.DataFrame) -> Callable[[str | None], str | None]:
     by_spec: dict[tuple[str, str], str] = {}
     if {"type_model", "serial_num"} <= set(systems.columns):
-        for _, row in systems.dropna(subset=["type_model", "serial_num"]).iterrows():
-            by_spec[(str(row["type_model"]), str(row["serial_num"]))] = str(row["system"])
+        known = systems.dropna(subset=["type_model", "serial_num"])
+        for tm, serial, name in zip(known["type_model"], known["serial_num"], known["system"], strict=True):
+            by_spec[(str(tm), str(serial))] = str(name)
 
     def resolve(value: str | None) -> str | None:
         if not value:
@@ -127,99 +132,94 @@ def _first_per_key(frame: pd.DataFrame, key: list[str], what: str, gaps: GapLog)
     dup = frame.duplicated(key, keep=False)
     if not dup.any():
         return frame
-    data_cols = [c for c in frame.columns if c != "source"]
+    data_cols = [c for c in frame.columns if c not in ("source", "_item")]
     for _, group in frame[dup].groupby(key, sort=False, dropna=False):
         distinct = group[data_cols].astype("str").drop_duplicates()
         if len(distinct) > 1:
             first, *rest = group["source"].tolist()
-            where = rest[0].rsplit(":", 1) if rest else [None, None]
-            gaps.add("duplicate_record", f"{what} {dict(zip(key, group.iloc[0][key].tolist(), strict=True))} "
-                     f"captured again with different values; kept {first}",
-                     file=where[0], line=int(where[1]) if where[1] and where[1].isdigit() else None,
+            file, _, line = rest[0].rpartition(":") if rest else (None, "", "")
+            ident = dict(zip(key, group.iloc[0][key].tolist(), strict=True))
+            gaps.add("duplicate_record", f"{what} {ident} captured again with different values; kept {first}",
+                     file=file, line=int(line) if line.isdigit() else None,
                      system=str(group.iloc[0]["system"]) if "system" in key else None)
     return frame.drop_duplicates(key, keep="first").reset_index(drop=True)
 
 
-def _single_rows(caps: list[Capture], what: str, gaps: GapLog) -> pd.DataFrame:
-    """lshwres --level sys captures hold one record each: keyed by the capture's system."""
-    parts = []
-    for cap in caps:
-        if cap.frame.empty or not cap.system:
-            continue
-        if len(cap.frame) > 1:
-            gaps.add("unparseable", f"{what} capture holds {len(cap.frame)} records; expected one, used the first",
-                     file=cap.file, system=cap.system, command=cap.command)
-        parts.append(cap.frame.iloc[:1].assign(system=cap.system))
-    if not parts:
-        return pd.DataFrame({"system": pd.Series([], dtype="str"), "source": pd.Series([], dtype="str")})
-    return _first_per_key(pd.concat(parts, ignore_index=True), ["system"], what, gaps)
+def _keyed(frame: pd.DataFrame, key: list[str], what: str, gaps: GapLog) -> pd.DataFrame:
+    """Rows with their full key (others reported), first per key."""
+    frame = frame.drop(columns=["_item"], errors="ignore")
+    if frame.empty or not set(key) <= set(frame.columns):
+        if not frame.empty and "system" in frame.columns:
+            for src, system in zip(frame["source"], frame["system"], strict=True):
+                file, _, line = str(src).rpartition(":")
+                gaps.add("unparseable", f"{what} record without {' / '.join(key)}; not used", file=file,
+                         line=int(line) if line.isdigit() else None, system=system if isinstance(system, str) else None)
+        return frame.iloc[0:0] if not frame.empty else frame
+    missing = frame[key].isna().any(axis=1)
+    for src, system in zip(frame.loc[missing & frame["system"].notna(), "source"],
+                           frame.loc[missing & frame["system"].notna(), "system"], strict=True):
+        file, _, line = str(src).rpartition(":")
+        gaps.add("unparseable", f"{what} record without {' / '.join(key)}; not used", file=file,
+                 line=int(line) if line.isdigit() else None, system=system)
+    return _first_per_key(frame[~missing].reset_index(drop=True), key, what, gaps)
 
 
-def _merge_systems(systems: pd.DataFrame, by_kind: dict[str, list[Capture]], known: set[str],
-                   hmc_of: dict[str, str], gaps: GapLog) -> pd.DataFrame:
-    base = _first_per_key(systems, ["system"], "system", gaps) if not systems.empty else systems
-    names = sorted(known | set(base["system"]) if not base.empty else known)
+def _merge_systems(systems: pd.DataFrame, parsed: Callable[[str], pd.DataFrame], known: set[str],
+                   items: list[Pending], hmc_of: dict[str, str], gaps: GapLog) -> pd.DataFrame:
+    base = _first_per_key(systems.drop(columns=["_item"], errors="ignore"), ["system"], "managed system", gaps) \
+        if not systems.empty else pd.DataFrame({"system": pd.Series([], dtype="str")})
+    names = sorted(known | set(base["system"]))
     frame = pd.DataFrame({"system": pd.Series(names, dtype="str")})
-    if not base.empty:
-        frame = frame.merge(base, on="system", how="left")
+    frame = frame.merge(base.rename(columns={"source": "source_sys"}), on="system", how="left")
     for kind in ("proc_sys", "mem_sys"):
-        rows = _single_rows(by_kind.get(kind, []), CAPTURE_COMMANDS[kind], gaps)
-        if not rows.empty:
-            frame = frame.merge(rows.rename(columns={"source": f"source_{kind}"}), on="system", how="left")
-    if "hmc" not in frame.columns:
-        frame["hmc"] = pd.Series([pd.NA] * len(frame), dtype="str")
-    missing_hmc = frame["hmc"].isna()
-    if missing_hmc.any():
-        folder = {}
-        for caps in by_kind.values():
-            for cap in caps:
-                if cap.system and hmc_of.get(cap.file):
-                    folder.setdefault(cap.system, hmc_of[cap.file])
-        frame.loc[missing_hmc, "hmc"] = frame.loc[missing_hmc, "system"].map(folder)
-    frame["hmc"] = frame["hmc"].astype("str")
+        rows = parsed(kind)
+        if rows.empty:
+            continue
+        rows = rows[rows["system"].notna()]
+        extra = rows.groupby("system", sort=False).size()
+        for name in extra[extra > 1].index:
+            gaps.add("unparseable", f"{CAPTURE_COMMANDS[kind]} holds {int(extra[name])} records for {name}; "
+                     "expected one, used the first", system=str(name))
+        rows = _first_per_key(rows.drop(columns=["_item"]), ["system"], RECORD_NAMES[kind], gaps)
+        frame = frame.merge(rows.rename(columns={"source": f"source_{kind}"}), on="system", how="left")
+    folder: dict[str, str] = {}
+    for p in items:
+        if p.system and hmc_of.get(p.file):
+            folder.setdefault(p.system, hmc_of[p.file])
+    for p in items:  # sys captures name their systems in rows, not in the item
+        if p.kind == "sys" and hmc_of.get(p.file):
+            for name in names:
+                folder.setdefault(name, hmc_of[p.file])
+            break
+    frame["hmc"] = frame["system"].map(folder).astype("str")
     return _join_sources(frame)
 
 
 def _join_sources(frame: pd.DataFrame) -> pd.DataFrame:
     cols = [c for c in frame.columns if c == "source" or c.startswith("source_")]
-    if not cols:
+    if not cols or frame.empty:
+        frame = frame.drop(columns=cols)
         frame["source"] = pd.Series([pd.NA] * len(frame), dtype="str")
         return frame
-    joined = frame[cols].apply(lambda r: ";".join(str(v) for v in r if isinstance(v, str) and v), axis=1) \
-        if len(frame) else pd.Series([], dtype="str")
+    joined = frame[cols[0]].astype("str").fillna("")
+    for col in cols[1:]:
+        other = frame[col].astype("str").fillna("")
+        joined = joined + np.where((joined != "") & (other != ""), ";", "") + other
     frame = frame.drop(columns=cols)
-    frame["source"] = joined.astype("str").where(joined.astype("str").str.len() > 0)
+    frame["source"] = joined.where(joined != "")
     return frame
 
 
-def _keyed(caps: list[Capture], key: list[str], what: str, gaps: GapLog) -> pd.DataFrame:
-    parts = []
-    for cap in caps:
-        if cap.frame.empty or not cap.system:
-            continue
-        frame = cap.frame.assign(system=cap.system)
-        missing = frame[[k for k in key if k in frame.columns]].isna().any(axis=1) if set(key) <= set(frame.columns) \
-            else pd.Series(True, index=frame.index)
-        for src in frame.loc[missing, "source"]:
-            f, _, ln = str(src).rpartition(":")
-            gaps.add("unparseable", f"{what} record without {' / '.join(key)}; not used",
-                     file=f, line=int(ln) if ln.isdigit() else None, system=cap.system, command=cap.command)
-        parts.append(frame[~missing])
-    if not parts:
-        return pd.DataFrame({k: pd.Series([], dtype="Int64" if k == "lpar_id" else "str") for k in key})
-    return _first_per_key(pd.concat(parts, ignore_index=True), key, what, gaps)
-
-
-def _merge_partitions(by_kind: dict[str, list[Capture]], gaps: GapLog) -> pd.DataFrame:
+def _merge_partitions(parsed: Callable[[str], pd.DataFrame], gaps: GapLog) -> pd.DataFrame:
     key = ["system", "lpar_id"]
-    lpar = _keyed(by_kind.get("lpar", []), key, "partition", gaps)
-    frame = lpar.rename(columns={"source": "source_lpar"}) if "source" in lpar.columns else lpar
+    frame = _keyed(parsed("lpar"), key, RECORD_NAMES["lpar"], gaps)
+    frame = frame.rename(columns={"source": "source_lpar"})
     for kind in ("proc_lpar", "mem_lpar"):
-        part = _keyed(by_kind.get(kind, []), key, RECORD_NAMES[kind], gaps)
+        part = _keyed(parsed(kind), key, RECORD_NAMES[kind], gaps)
         if part.empty:
             continue
         part = part.rename(columns={"name": f"name_{kind}", "source": f"source_{kind}"})
-        frame = part if frame.empty and "system" not in frame.columns else frame.merge(part, on=key, how="outer")
+        frame = part if "lpar_id" not in frame.columns else frame.merge(part, on=key, how="outer")
     for kind in ("proc_lpar", "mem_lpar"):
         col = f"name_{kind}"
         if col in frame.columns:
@@ -230,44 +230,41 @@ def _merge_partitions(by_kind: dict[str, list[Capture]], gaps: GapLog) -> pd.Dat
     return _join_sources(frame.sort_values(key, kind="mergesort").reset_index(drop=True))
 
 
-def _name_index(partitions: pd.DataFrame, profiles: list[Capture]) -> dict[tuple[str, str], int]:
+def _name_index(partitions: pd.DataFrame, profiles: pd.DataFrame) -> dict[tuple[str, str], int]:
     """(system, partition name) -> lpar_id, for captures that name partitions but omit their IDs."""
     ids: dict[tuple[str, str], int] = {}
-    for cap in profiles:
-        if cap.system and {"lpar_name", "lpar_id"} <= set(cap.frame.columns):
-            for n, i in zip(cap.frame["lpar_name"], cap.frame["lpar_id"], strict=True):
-                if isinstance(n, str) and pd.notna(i):
-                    ids[(cap.system, n)] = int(i)
-    if not partitions.empty and "name" in partitions.columns:
-        known = partitions.dropna(subset=["name", "lpar_id"])
+    for frame, name_col in ((profiles, "lpar_name"), (partitions, "name")):
+        if frame.empty or not {"system", name_col, "lpar_id"} <= set(frame.columns):
+            continue
+        known = frame.dropna(subset=["system", name_col, "lpar_id"])
         ids.update({(str(s), str(n)): int(i)
-                    for s, n, i in zip(known["system"], known["name"], known["lpar_id"], strict=True)})
+                    for s, n, i in zip(known["system"], known[name_col], known["lpar_id"], strict=True)})
     return ids
 
 
-def _resolve_lpar_ids(cap: Capture, ids: dict[tuple[str, str], int]) -> pd.DataFrame:
+def _resolve_lpar_ids(frame: pd.DataFrame, ids: dict[tuple[str, str], int]) -> pd.DataFrame:
     """Fill a missing `lpar_id` from `lpar_name` (e.g. `-F lpar_name,slot_num` output): names are unique per system."""
-    frame = cap.frame
-    if frame.empty or "lpar_name" not in frame.columns or not cap.system or not ids:
+    if frame.empty or "lpar_name" not in frame.columns or not ids:
         return frame
     current = frame["lpar_id"] if "lpar_id" in frame.columns else pd.Series([pd.NA] * len(frame), dtype="Int64")
     if not current.isna().any():
         return frame
-    looked_up = frame["lpar_name"].map(lambda n: ids.get((cap.system, n)) if isinstance(n, str) else None)
-    return frame.assign(lpar_id=current.fillna(pd.Series(looked_up.tolist(), index=frame.index, dtype="Int64")))
+    looked_up = [ids.get((s, n)) if isinstance(s, str) and isinstance(n, str) else None
+                 for s, n in zip(frame["system"], frame["lpar_name"], strict=True)]
+    return frame.assign(lpar_id=current.fillna(pd.Series(looked_up, index=frame.index, dtype="Int64")))
 
 
 def _missing_captures(systems: pd.DataFrame, present: dict[str, set[str]], gaps: GapLog) -> None:
-    for _, row in systems.iterrows():
-        name = str(row["system"])
-        state = row.get("state")
+    for name, state, source in zip(systems["system"], systems.get("state", pd.Series([None] * len(systems))),
+                                   systems["source"], strict=True):
         state_text = str(state).strip().lower() if isinstance(state, str) else None
         if state_text is not None and state_text not in OPERATING_STATES:
+            file = str(source).split(";")[0].rpartition(":")[0] if isinstance(source, str) else None
             gaps.add("system_not_operating", f"managed system {name} is in state '{state}': its capabilities and "
                      "resources cannot be read, so every check that needs them is unknown", system=name,
-                     file=str(row["source"]).split(";")[0].rpartition(":")[0] or None)
+                     file=file or None)
             continue
         for kind in EXPECTED_KINDS:
             if kind not in present.get(name, set()):
-                gaps.add("missing_capture", f"no '{CAPTURE_COMMANDS[kind].replace('SYS', name)}' capture for {name}",
-                         system=name, command=CAPTURE_COMMANDS[kind].replace("SYS", name))
+                command = CAPTURE_COMMANDS[kind].replace("SYS", name)
+                gaps.add("missing_capture", f"no '{command}' capture for {name}", system=name, command=command)

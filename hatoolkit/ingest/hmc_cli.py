@@ -1,10 +1,10 @@
-"""HMC CLI captures: recognise what each section is, parse its records, type its values.
+"""HMC CLI captures: recognise what each section is and which managed system it belongs to.
 
 What a capture holds is taken from its command line when one was recorded, else from the file
 name (`9131-52A-6535CCG_proc_lpar.txt`, `lssyscfg_r_sys_F_name_serial_num_state.txt`), else from
 its attributes (`curr_proc_mode=` rows are `lshwres -r proc --level lpar`). The managed system
-comes from `-m`, a `sys=` attribute, or the file/folder name. Every line that is not a usable
-record comes back as a problem with its line number; the bundle loader turns those into gaps.
+comes from `-m`, a `sys=` attribute, or the file/folder name. Parsing and typing happen later,
+in batches per kind (hmc_parse.py).
 """
 
 from __future__ import annotations
@@ -13,16 +13,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-
-from hatoolkit.ingest import values as conv
+from hatoolkit.errors import RecordParseError
 from hatoolkit.ingest.capture import Section
 from hatoolkit.ingest.commands import Command, parse_command
-from hatoolkit.ingest.hmc_specs import KNOWN_UNUSED, SIGNATURES, SPECS, attribute_vocabulary
-from hatoolkit.ingest.records import Problem, RawRecords, parse_attr_records, parse_delimited
+from hatoolkit.ingest.hmc_specs import KNOWN_UNUSED, SIGNATURES, attribute_vocabulary
+from hatoolkit.ingest.records import classify_line, parse_record
 
 HMC_COMMANDS = frozenset({"lssyscfg", "lshwres"})
 _OPTION_WORDS = {"r": "-r", "m": "-m", "F": "-F", "f": "-F", "level": "--level", "rsubtype": "--rsubtype",
@@ -44,18 +39,26 @@ _NAME_RULES: tuple[tuple[frozenset[str], str], ...] = tuple(
 
 
 @dataclass
-class Capture:
-    """One section of HMC output, recognised and typed."""
+class Pending:
+    """One section of HMC output, recognised (kind, system, layout) but not yet parsed.
 
-    file: str
-    kind: str | None
+    Parsing is deferred so that every section of one kind across the whole bundle is parsed in
+    one vectorised batch (see hmc_parse.py): an estate of a thousand systems is a dozen batches,
+    not ten thousand small parses.
+    """
+
+    section: Section
+    kind: str | None  # None: not recognised; "-": a known command hatoolkit does not read
     system: str | None
     command: str | None
-    frame: pd.DataFrame  # typed columns of the kind's spec + `source`
-    problems: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # recognition remarks worth a low gap
-    unused: set[str] = field(default_factory=set)
-    known_unused: bool = False
+    fields: tuple[str, ...] | None = None  # -F attribute names (None: attr=value records)
+    delimiter: str = ","
+    header: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def file(self) -> str:
+        return self.section.file
 
 
 def kind_from_command(cmd: Command) -> str | None:
@@ -161,86 +164,78 @@ def kind_from_attrs(attrs: set[str]) -> str | None:
     return None
 
 
-def read_section(section: Section, folder_system: str | None = None) -> Capture:
-    """Recognise, parse and type one section of HMC CLI output."""
+def _fits(kind: str, attrs: set[str]) -> bool:
+    """Whether records with these attributes can be of `kind` (most of them are its attributes)."""
+    from hatoolkit.ingest.hmc_specs import SPECS
+
+    spec = SPECS.get(kind, {})
+    return bool(attrs) and len(attrs & set(spec)) >= 0.5 * len(attrs)
+
+
+def _peek_attrs(text: str, limit: int = 5) -> dict[str, str]:
+    """Attributes of the first few record lines (to recognise a capture that names nothing)."""
+    attrs: dict[str, str] = {}
+    seen = 0
+    for line in text.split("\n", 200)[:200]:
+        if classify_line(line) != "record":
+            continue
+        try:
+            attrs.update(parse_record(line))
+        except RecordParseError:
+            continue
+        seen += 1
+        if seen >= limit:
+            break
+    return attrs
+
+
+def _header_line(text: str, delimiter: str) -> tuple[str, ...] | None:
+    for line in text.split("\n", 50)[:50]:
+        if line.strip() and classify_line(line) not in ("no_results", "message"):
+            return tuple(v.strip() for v in line.split(delimiter))
+    return None
+
+
+def recognise(section: Section, folder_system: str | None = None) -> Pending:
+    """What a section is (command line, else file name, else attributes) and which system it is of."""
     cmd = parse_command(section.command) if section.command else None
     name = PurePosixPath(section.file)
-    notes: list[str] = []
     kind: str | None = None
     if cmd is not None:
         kind = kind_from_command(cmd)
         if kind is None:
-            # Not an HMC command (a shell command in a transcript, or a VIOS command): not ours.
-            return Capture(section.file, None, None, section.command, pd.DataFrame(), known_unused=False)
+            # Not an HMC command (a shell or VIOS command): not ours.
+            return Pending(section, None, None, section.command)
     name_cmd = command_from_filename(name.stem) if cmd is None else None
     if name_cmd is not None:
         cmd, kind = name_cmd, kind_from_command(name_cmd)
     name_kind, name_system = kind_from_filename(name.stem)
-    if kind == "-":
-        return Capture(section.file, "-", cmd.system if cmd else None, section.command, pd.DataFrame(),
-                       known_unused=True)
+    if kind == "-" or (kind is None and name_kind == "-"):
+        return Pending(section, "-", cmd.system if cmd else name_system, section.command)
 
-    fields = cmd.field_list if cmd is not None else None
-    if fields or (cmd is not None and "--header" in cmd.flags):
-        raw = parse_delimited(section.text, fields, cmd.field_delimiter if cmd else ",",
-                              header="--header" in (cmd.flags if cmd else ()), first_line=section.first_line)
-    else:
-        raw = parse_attr_records(section.text, section.first_line)
-
-    attr_kind = kind_from_attrs(raw.attrs) if len(raw.frame.columns) else None
+    fields = tuple(cmd.field_list) if cmd is not None and cmd.field_list else None
+    header = cmd is not None and "--header" in cmd.flags
+    delimiter = cmd.field_delimiter if cmd is not None else ","
+    if header and fields is None:
+        fields = _header_line(section.text, delimiter)
+    needs_peek = fields is None and (kind is None or (kind != "sys" and not (cmd is not None and cmd.system)))
+    peek = _peek_attrs(section.text) if needs_peek else {}
+    notes: list[str] = []
     if kind is None:
-        if name_kind == "-":
-            return Capture(section.file, "-", name_system, None, pd.DataFrame(), known_unused=True)
-        if name_kind and attr_kind and name_kind != attr_kind:
-            notes.append(f"file name suggests {name_kind} but its attributes are those of {attr_kind}; read as {attr_kind}")
+        attr_kind = kind_from_attrs(set(peek)) if peek else None
+        if name_kind and attr_kind and name_kind != attr_kind and not _fits(name_kind, set(peek)):
+            notes.append(f"file name suggests {name_kind} but its attributes are those of {attr_kind}; "
+                         f"read as {attr_kind}")
             kind = attr_kind
         else:
             kind = name_kind or attr_kind
-
-    if kind == "sys":  # each record names its system; `-m` names it when -F left `name` out
+    if kind is None:
+        system = None
+    elif kind == "sys":  # each record names its system; `-m` names it when -F left `name` out
         system = cmd.system if cmd is not None else None
+    elif cmd is not None and cmd.system:
+        system = cmd.system
     else:
-        system = _system_of(cmd, raw, name_system, folder_system) if kind is not None else None
-    capture = Capture(section.file, kind, system, cmd.text if cmd else section.command, pd.DataFrame(),
-                      problems=list(raw.problems), notes=notes)
-    if kind is None or kind not in SPECS:
-        return capture
-    capture.frame, capture.unused = typed_frame(kind, raw, section.file, capture.problems)
-    return capture
-
-
-def _system_of(cmd: Command | None, raw: RawRecords, name_system: str | None, folder: str | None) -> str | None:
-    if cmd is not None and cmd.system:
-        return cmd.system
-    for column in ("sys", "managed_system", "system"):
-        if column in raw.frame.columns:
-            found = raw.frame[column].dropna().unique()
-            if len(found) == 1:
-                return str(found[0])
-    return name_system or folder
-
-
-def source_column(file: str, lines: np.ndarray) -> pd.Series:
-    """`file:line` provenance for every row, built in one vectorised step."""
-    numbers = pa.array(lines, type=pa.int64()).cast(pa.string())
-    joined = pc.binary_join_element_wise(pa.scalar(file + ":"), numbers, pa.scalar(""))
-    return pd.Series(pd.array(joined, dtype=pd.StringDtype("pyarrow", na_value=np.nan)))
-
-
-def typed_frame(kind: str, raw: RawRecords, file: str, problems: list[Problem]) -> tuple[pd.DataFrame, set[str]]:
-    """Convert raw strings to the kind's typed columns; unparseable values become problems."""
-    spec = SPECS[kind]
-    out: dict[str, pd.Series] = {}
-    for attr, target in spec.items():
-        if attr not in raw.frame.columns or (target.column in out and attr != target.column):
-            continue
-        parsed = conv.CONVERTERS[target.kind](raw.frame[attr])
-        out[target.column] = parsed.values.reset_index(drop=True)
-        if parsed.bad.any():
-            for i in np.flatnonzero(parsed.bad):
-                problems.append(Problem(int(raw.lines[i]), "bad_value",
-                                        f"{attr}={raw.frame[attr].iat[i]!r} is not a valid {target.kind}"))
-    frame = pd.DataFrame(out, index=pd.RangeIndex(len(raw.frame)))
-    frame["source"] = source_column(file, raw.lines)
-    unused = set(raw.frame.columns) - set(spec)
-    return frame, unused
+        system = next((peek[k] for k in ("sys", "managed_system") if peek.get(k)), None) or name_system \
+            or folder_system
+    return Pending(section, kind, system, cmd.text if cmd else section.command, fields, delimiter, header, notes)

@@ -343,51 +343,73 @@ def _parse_slow(lines: list[str], first_line: int, blank: np.ndarray) -> RawReco
     return RawRecords(frame, np.asarray(numbers, dtype=np.int64), problems)
 
 
-def parse_delimited(
-    text: str, fields: list[str] | None, delimiter: str, *, header: bool, first_line: int = 1
-) -> RawRecords:
-    """`-F attr,attr [--header]` output: values only, named by the header line or the command's list."""
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
+@dataclass
+class DelimitedRows:
+    """`-F` output as value lists, before any frame is built (so many sections can share one frame)."""
+
+    names: list[str] | None
+    rows: list[list[str]]
+    lines: list[int]
+    problems: list[Problem]
+
+
+def delimited_rows(text: str, fields: list[str] | None, delimiter: str, *, header: bool,
+                   first_line: int = 1) -> DelimitedRows:
+    """Values of `-F attr,attr [--header]` output, named by the header line or the command's list."""
     problems: list[Problem] = []
     rows: list[list[str]] = []
     numbers: list[int] = []
     names = list(fields) if fields else None
-    reader_lines = []
-    for i, line in enumerate(lines):
-        kind = classify_line(line) if "=" not in line else "record"
-        number = first_line + i
+    for i, line in enumerate(text.split("\n")):
         if not line.strip():
             continue
-        if kind in ("no_results", "message"):
-            problems.append(Problem(number, kind, line.strip()[:300]))
-            continue
-        reader_lines.append((number, line))
-    for number, line in reader_lines:
-        try:
-            values = next(csv.reader([line], delimiter=delimiter, skipinitialspace=False))
-        except csv.Error as exc:
-            problems.append(Problem(number, "unparseable", str(exc)))
-            continue
-        if (header and names is None) or (header and values == names):
-            if names is None:
-                names = [v.strip() for v in values]
+        number = first_line + i
+        if "=" not in line:
+            kind = classify_line(line)
+            if kind in ("no_results", "message"):
+                problems.append(Problem(number, kind, line.strip()[:300]))
+                continue
+        if '"' in line:
+            try:
+                values = next(csv.reader([line], delimiter=delimiter))
+            except csv.Error as exc:
+                problems.append(Problem(number, "unparseable", str(exc)))
+                continue
+        else:
+            values = line.split(delimiter)
+        if header and (names is None or values == names):
+            names = names or [v.strip() for v in values]
             continue
         if names is None:
             problems.append(Problem(number, "unparseable", "values without attribute names (-F list unknown)"))
             continue
         if len(values) != len(names):
-            problems.append(
-                Problem(number, "unparseable", f"expected {len(names)} fields ({delimiter!r}), found {len(values)}: {line[:120]!r}")
-            )
+            problems.append(Problem(number, "unparseable", f"expected {len(names)} fields ({delimiter!r}), "
+                                    f"found {len(values)}: {line[:120]!r}"))
             continue
         rows.append(values)
         numbers.append(number)
-    if names is not None and len(set(names)) != len(names):
-        raise RecordParseError(f"-F attribute list repeats a name: {names}")
-    frame = pd.DataFrame(rows, columns=names, dtype="str") if rows and names else pd.DataFrame(index=pd.RangeIndex(0))
-    return RawRecords(frame, np.asarray(numbers, dtype=np.int64), problems)
+    return DelimitedRows(names, rows, numbers, problems)
+
+
+def delimited_frame(names: list[str], rows: list[list[str]]) -> pd.DataFrame:
+    """One string frame from value lists; a repeated -F name keeps its first column."""
+    if not rows:
+        return pd.DataFrame(index=pd.RangeIndex(0))
+    keep = [i for i, n in enumerate(names) if n not in names[:i]]
+    if len(keep) != len(names):
+        rows = [[r[i] for i in keep] for r in rows]
+        names = [names[i] for i in keep]
+    return pd.DataFrame(rows, columns=names, dtype="str")
+
+
+def parse_delimited(
+    text: str, fields: list[str] | None, delimiter: str, *, header: bool, first_line: int = 1
+) -> RawRecords:
+    """`-F attr,attr [--header]` output of one section as a frame."""
+    got = delimited_rows(text, fields, delimiter, header=header, first_line=first_line)
+    frame = delimited_frame(got.names or [], got.rows)
+    return RawRecords(frame, np.asarray(got.lines, dtype=np.int64), got.problems)
 
 
 def _arrow(series: pd.Series) -> pa.ChunkedArray:

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from hatoolkit import load_inventory
-from hatoolkit.ingest import hmc_cli
 from hatoolkit.ingest.capture import load_sections
+from hatoolkit.ingest.hmc_parse import read_section
 
 ZIUTUS = "ziutus-hmc_vios_aix"
 SYSTEM = "9131-52A-6535CCG"
@@ -120,9 +120,9 @@ def test_ziutus_hmc_error_and_foreign_text_are_gaps_with_file_and_line(ziutus):
 def test_ziutus_english_io_slots_capture(corpus):
     path = corpus / ZIUTUS / "test" / "data" / "hmc_frame_lshwres_io_slots.txt"
     _, sections = load_sections(path, path.name)
-    capture = hmc_cli.read_section(sections[0], folder_system=SYSTEM)
-    assert capture.kind == "io_slot" and capture.system == SYSTEM and not capture.problems
-    frame = capture.frame.set_index("drc_index")
+    pending, batch = read_section(sections[0], folder_system=SYSTEM)
+    assert pending.kind == "io_slot" and pending.system == SYSTEM and not batch.problems
+    frame = batch.frame.set_index("drc_index")
     assert frame.loc["21010003", "description"] == "Other Mass Storage Controller"
     assert pd.isna(frame.loc["21010003", "lpar_id"]) and frame.loc["21010002", "lpar_name"] == "vios2"
 
