@@ -164,7 +164,6 @@ def _read_file(file: Path, rel: str, ctx: LoadContext) -> None:
                      "wrong (capture with LANG=en_US.UTF-8)", file=rel, line=decoded.bad_line)
     record["format"] = "text"
     total, kinds = 0, []
-    gaps_before = len(ctx.gaps.rows)
     for section in sections:
         for reader in SECTION_READERS:
             result = reader(section, ctx)
