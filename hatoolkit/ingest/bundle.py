@@ -19,7 +19,7 @@ import pandas as pd
 import pandera.errors as pa_errors
 
 from hatoolkit.errors import HatoolkitError, IngestError
-from hatoolkit.ingest import hmc_assemble, hmc_cli
+from hatoolkit.ingest import hmc_assemble, hmc_cli, ibmi
 from hatoolkit.ingest.capture import Section, load_sections
 from hatoolkit.ingest.gaps import GapLog
 from hatoolkit.model import frames as fr
@@ -40,6 +40,10 @@ FRAME_KEYS: dict[str, list[str]] = {
     "virtual_eth": ["system", "lpar_id", "slot_num"],
     "virtual_scsi": ["system", "lpar_id", "slot_num"],
     "virtual_fc": ["system", "lpar_id", "slot_num"],
+    "ibmi_partitions": ["system", "partition"],
+    "nwsds": ["system", "partition", "nwsd"],
+    "storage_spaces": ["system", "partition", "nwsstg", "nwsd"],
+    "save_events": ["system", "partition", "operation", "nwsstg", "started_at", "saved_at"],
 }
 
 
@@ -91,6 +95,22 @@ def _hmc_assemble(ctx: LoadContext) -> dict[str, pd.DataFrame]:
 
 SECTION_READERS.append(_hmc_section)
 ASSEMBLERS.append(_hmc_assemble)
+
+
+def _ibmi_file(file: Path, rel: str, ctx: LoadContext) -> tuple[str, int, list[str]] | None:
+    export = ibmi.read_file(file, rel, ctx.gaps)
+    if export is None:
+        return None
+    ctx.pieces[ibmi.PIECE].append(export)
+    return f"ibmi_{export.kind}", len(export.rows), []
+
+
+def _ibmi_assemble(ctx: LoadContext) -> dict[str, pd.DataFrame]:
+    return ibmi.assemble(ctx.pieces.get(ibmi.PIECE, []), ctx.pieces.get("hmc_cli", []), ctx.root, ctx.gaps)
+
+
+FILE_READERS.append(_ibmi_file)
+ASSEMBLERS.append(_ibmi_assemble)
 
 
 def load_inventory(path: str | Path) -> Inventory:
