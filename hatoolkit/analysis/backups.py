@@ -204,10 +204,12 @@ def _backup_side(inv: Inventory, backup: str, name: str, prod_nwsd: str | None, 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     ts = ["data_changed_at", "last_save_at", "copy_saved_at", "copy_restored_at", "breach_at"]
     for col in ts:
-        frame[col] = pd.to_datetime(frame[col], utc=True).astype("datetime64[us, UTC]")
+        stamps = [v if isinstance(v, pd.Timestamp) and pd.notna(v) else None for v in frame[col]]
+        frame[col] = pd.Series(pd.to_datetime(stamps, utc=True), index=frame.index).astype("datetime64[us, UTC]")
     frame["as_of"] = pd.to_datetime(frame["as_of"], utc=True).astype("datetime64[us, UTC]")
     for col in ("copy_age", "rpo"):
-        frame[col] = pd.to_timedelta(frame[col]).astype("timedelta64[us]")
+        deltas = [v if isinstance(v, pd.Timedelta) and pd.notna(v) else None for v in frame[col]]
+        frame[col] = pd.Series(pd.to_timedelta(deltas), index=frame.index).astype("timedelta64[us]")
     for col in ("size_mb", "drvseqnbr", "guest_lpar_id", "saves", "restores", "unrestored_saves", "backup_drvseqnbr"):
         frame[col] = frame[col].astype("Int64")
     for col in ("copy_is_latest", "changed_since_copy", "backup_space_present", "backup_linked",
