@@ -14,6 +14,8 @@ Missing exports give NA, never False: checks turn NA into `unknown`, not into a 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -105,7 +107,18 @@ def backup_status(inv: Inventory, plan: Plan) -> pd.DataFrame:
     spaces, nwsds, events = inv.storage_spaces, inv.nwsds, inv.save_events
     exports = {(r.system, r.partition): set(r.exports or ()) for r in inv.ibmi_partitions.itertuples(index=False)}
     saves = _ok_events(events, "SAV")
+    saves = saves[saves["saved_at"].notna()]
     restores = _ok_events(events, "RST")
+    # Grouped once, looked up per storage space: the loop below stays linear in spaces + events.
+    empty_ev = events.iloc[0:0]
+    save_of = {k: g for k, g in saves.groupby(["system", "partition", "nwsstg"], sort=False)}
+    restores_of = {k: g for k, g in restores.groupby(["system", "saved_nwsstg"], sort=False)}
+    lookup = _Lookup(
+        saves=lambda key: save_of.get(key, empty_ev), restores=lambda key: restores_of.get(key, empty_ev),
+        spaces={k: g for k, g in spaces.groupby(["system", "nwsstg"], sort=False)},
+        nwsds={k: g for k, g in nwsds.groupby("system", sort=False)},
+        partitions={k: g for k, g in inv.partitions.groupby("system", sort=False)},
+        empty_spaces=spaces.iloc[0:0], empty_nwsds=nwsds.iloc[0:0], empty_parts=inv.partitions.iloc[0:0])
     rows: list[dict[str, Any]] = []
     for host in hosts.itertuples(index=False):
         key = (host.system, host.partition)
@@ -122,25 +135,36 @@ def backup_status(inv: Inventory, plan: Plan) -> pd.DataFrame:
         for nwsstg, links in mine.sort_values("drvseqnbr", na_position="last").groupby("nwsstg", sort=True):
             link = links[links["nwsd"].notna()].head(1)
             first = (link if not link.empty else links.head(1)).iloc[0]
-            row = _space_row(host, nwsstg, first, my_nwsds, saves, restores, system_name, inv, plan, as_of,
+            row = _space_row(host, nwsstg, first, my_nwsds, lookup, system_name, plan, as_of,
                              "save_history" in exports.get(key, set()), "save_history" in b_kinds, b_kinds)
             rows.append(row)
     frame = pd.DataFrame(rows, columns=STATUS_COLUMNS)
     return _typed(frame).sort_values(["system", "host", "nwsstg"]).reset_index(drop=True)
 
 
-def _space_row(host: Any, nwsstg: str, first: pd.Series, my_nwsds: pd.DataFrame, saves: pd.DataFrame,
-               restores: pd.DataFrame, system_name: str | None, inv: Inventory, plan: Plan, as_of: pd.Timestamp,
+@dataclass
+class _Lookup:
+    saves: Callable[[tuple[str, str, str]], pd.DataFrame]
+    restores: Callable[[tuple[str, str]], pd.DataFrame]
+    spaces: dict[Any, pd.DataFrame]
+    nwsds: dict[Any, pd.DataFrame]
+    partitions: dict[Any, pd.DataFrame]
+    empty_spaces: pd.DataFrame
+    empty_nwsds: pd.DataFrame
+    empty_parts: pd.DataFrame
+
+
+def _space_row(host: Any, nwsstg: str, first: pd.Series, my_nwsds: pd.DataFrame, lookup: _Lookup,
+               system_name: str | None, plan: Plan, as_of: pd.Timestamp,
                has_history: bool, has_backup_history: bool, b_kinds: set[str]) -> dict[str, Any]:
     backup = host.backup_system
     nwsd = first["nwsd"] if pd.notna(first["nwsd"]) else None
     served = my_nwsds[my_nwsds["nwsd"] == nwsd] if nwsd else my_nwsds.iloc[0:0]
     guest = served["guest_partition"].iat[0] if len(served) and pd.notna(served["guest_partition"].iat[0]) else None
     guest_id = served["guest_lpar_id"].iat[0] if len(served) else pd.NA
-    my_saves = saves[(saves["system"] == host.system) & (saves["partition"] == host.partition)
-                     & (saves["nwsstg"] == nwsstg) & saves["saved_at"].notna()]
+    my_saves = lookup.saves((host.system, host.partition, nwsstg))
     last_save = my_saves.sort_values("saved_at").tail(1)
-    cand = restores[(restores["system"] == backup) & (restores["saved_nwsstg"] == nwsstg)]
+    cand = lookup.restores((backup, nwsstg))
     if system_name:
         cand = cand[cand["source_system"].isna() | (cand["source_system"].str.upper() == system_name.upper())]
     copy = cand.sort_values(["started_at", "saved_at"], na_position="first").tail(1)
@@ -151,8 +175,8 @@ def _space_row(host: Any, nwsstg: str, first: pd.Series, my_nwsds: pd.DataFrame,
     age = as_of - copy_saved if pd.notna(copy_saved) else pd.NaT
     b_name = copy["nwsstg"].iat[0] if len(copy) else nwsstg
     b_host = copy["partition"].iat[0] if len(copy) else None
-    present, linked, b_drive, b_nwsd, b_nwsd_present = _backup_side(inv, backup, b_name, nwsd, guest, b_kinds)
-    b_parts = inv.partitions[inv.partitions["system"] == backup]
+    present, linked, b_drive, b_nwsd, b_nwsd_present = _backup_side(lookup, backup, b_name, nwsd, guest, b_kinds)
+    b_parts = lookup.partitions.get(backup, lookup.empty_parts)
     lpar = b_parts[b_parts["name"] == guest] if guest else b_parts.iloc[0:0]
     changed = first["data_changed_at"]
     return {
@@ -178,10 +202,10 @@ def _space_row(host: Any, nwsstg: str, first: pd.Series, my_nwsds: pd.DataFrame,
     }
 
 
-def _backup_side(inv: Inventory, backup: str, name: str, prod_nwsd: str | None, guest: str | None,
+def _backup_side(lookup: _Lookup, backup: str, name: str, prod_nwsd: str | None, guest: str | None,
                  kinds: set[str]) -> tuple[Any, Any, Any, Any, Any]:
     """(storage space present, linked to the guest's NWSD, its drive, that NWSD, NWSD present) on the backup."""
-    b_nwsds = inv.nwsds[inv.nwsds["system"] == backup]
+    b_nwsds = lookup.nwsds.get(backup, lookup.empty_nwsds)
     serving = b_nwsds[(b_nwsds["guest_partition"] == guest) if guest else (b_nwsds["nwsd"] == prod_nwsd)]
     if serving.empty and prod_nwsd:
         serving = b_nwsds[b_nwsds["nwsd"] == prod_nwsd]
@@ -189,7 +213,7 @@ def _backup_side(inv: Inventory, backup: str, name: str, prod_nwsd: str | None, 
     b_nwsd = serving["nwsd"].iat[0] if not serving.empty else None
     if "storage_spaces" not in kinds:
         return pd.NA, pd.NA, pd.NA, b_nwsd, nwsd_present
-    b_spaces = inv.storage_spaces[(inv.storage_spaces["system"] == backup) & (inv.storage_spaces["nwsstg"] == name)]
+    b_spaces = lookup.spaces.get((backup, name), lookup.empty_spaces)
     if b_spaces.empty:
         return False, False, pd.NA, b_nwsd, nwsd_present
     links = b_spaces[b_spaces["nwsd"].notna()]
