@@ -19,7 +19,7 @@ import pandas as pd
 import pandera.errors as pa_errors
 
 from hatoolkit.errors import HatoolkitError, IngestError
-from hatoolkit.ingest import hmc_assemble, hmc_cli
+from hatoolkit.ingest import hmc_assemble, hmc_cli, ibmi
 from hatoolkit.ingest.capture import Section, load_sections
 from hatoolkit.ingest.gaps import GapLog
 from hatoolkit.ingest.records import classify_line
@@ -41,6 +41,10 @@ FRAME_KEYS: dict[str, list[str]] = {
     "virtual_eth": ["system", "lpar_id", "slot_num"],
     "virtual_scsi": ["system", "lpar_id", "slot_num"],
     "virtual_fc": ["system", "lpar_id", "slot_num"],
+    "ibmi_partitions": ["system", "partition"],
+    "nwsds": ["system", "partition", "nwsd"],
+    "storage_spaces": ["system", "partition", "nwsstg", "nwsd"],
+    "save_events": ["system", "partition", "operation", "nwsstg", "started_at", "saved_at"],
 }
 
 
@@ -55,6 +59,7 @@ class LoadContext:
     folder_system: dict[str, str] = field(default_factory=dict)
     files: list[dict[str, object]] = field(default_factory=list)
     records: dict[str, int] = field(default_factory=dict)  # file -> rows it contributed (filled by assemblers)
+    assembled: dict[str, pd.DataFrame] = field(default_factory=dict)  # frames from the assemblers run so far
 
 
 # A file reader returns None when the file is not its format, else (format name, records, commands).
@@ -97,6 +102,22 @@ SECTION_READERS.append(_hmc_section)
 ASSEMBLERS.append(_hmc_assemble)
 
 
+def _ibmi_file(file: Path, rel: str, ctx: LoadContext) -> tuple[str, int, list[str]] | None:
+    export = ibmi.read_file(file, rel, ctx.gaps)
+    if export is None:
+        return None
+    ctx.pieces[ibmi.PIECE].append(export)
+    return f"ibmi_{export.kind}", len(export.rows), []
+
+
+def _ibmi_assemble(ctx: LoadContext) -> dict[str, pd.DataFrame]:
+    return ibmi.assemble(ctx.pieces.get(ibmi.PIECE, []), ctx.assembled.get("systems"), ctx.root, ctx.gaps)
+
+
+FILE_READERS.append(_ibmi_file)
+ASSEMBLERS.append(_ibmi_assemble)
+
+
 def load_inventory(path: str | Path) -> Inventory:
     """Read every export under `path` (a bundle folder or one capture file) into an Inventory.
 
@@ -114,9 +135,10 @@ def load_inventory(path: str | Path) -> Inventory:
         _note_layout(rel, ctx)
         _read_file(file, rel, ctx)
     frames: dict[str, list[pd.DataFrame]] = defaultdict(list)
-    for assembler in ASSEMBLERS:
+    for assembler in ASSEMBLERS:  # in order: later ones may use frames the earlier ones built
         for name, frame in assembler(ctx).items():
             frames[name].append(frame)
+            ctx.assembled[name] = _combine(name, frames[name])
     combined = {name: _combine(name, parts) for name, parts in frames.items()}
     validated = {name: _validated(name, frame, ctx.gaps) for name, frame in combined.items()}
     _file_status(ctx)

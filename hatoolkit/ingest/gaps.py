@@ -31,6 +31,8 @@ GAP_CODES: dict[str, tuple[str, str]] = {
     "system_not_operating": ("medium", "a managed system is not operating; its capabilities are unknown"),
     "duplicate_record": ("low", "the same object was captured twice with different values; the first was kept"),
     "orphan_record": ("low", "a record refers to a partition or system that is not in the inventory"),
+    "time_zone": ("medium", "IBM i local times could not be placed exactly: no zone stated, or it disagrees with the host"),
+    "local_time": ("medium", "a local timestamp does not exist or occurs twice in its zone (DST change)"),
 }
 
 

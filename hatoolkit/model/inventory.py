@@ -27,6 +27,7 @@ from hatoolkit.model.hmc import (
     VirtualFc,
     VirtualScsi,
 )
+from hatoolkit.model.ibmi import IbmiPartitions, Nwsds, SaveEvents, StorageSpaces
 
 
 class Gaps(pa.DataFrameModel):
@@ -72,6 +73,10 @@ FRAME_MODELS: MappingProxyType[str, type[fr.FrameModel]] = MappingProxyType(
         "virtual_eth": VirtualEth,
         "virtual_scsi": VirtualScsi,
         "virtual_fc": VirtualFc,
+        "ibmi_partitions": IbmiPartitions,
+        "nwsds": Nwsds,
+        "storage_spaces": StorageSpaces,
+        "save_events": SaveEvents,
     }
 )
 
@@ -93,6 +98,10 @@ class Inventory:
     virtual_eth: pd.DataFrame = field(default_factory=_empty("virtual_eth"))
     virtual_scsi: pd.DataFrame = field(default_factory=_empty("virtual_scsi"))
     virtual_fc: pd.DataFrame = field(default_factory=_empty("virtual_fc"))
+    ibmi_partitions: pd.DataFrame = field(default_factory=_empty("ibmi_partitions"))
+    nwsds: pd.DataFrame = field(default_factory=_empty("nwsds"))
+    storage_spaces: pd.DataFrame = field(default_factory=_empty("storage_spaces"))
+    save_events: pd.DataFrame = field(default_factory=_empty("save_events"))
     gaps: pd.DataFrame = field(default_factory=lambda: fr.empty(Gaps))
     files: pd.DataFrame = field(default_factory=lambda: fr.empty(Files))
     root: str | None = None

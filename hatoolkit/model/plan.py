@@ -106,6 +106,13 @@ class Plan:
                 return self.classes.get(name)
         return self.classes.get(self.default_class) if self.default_class else None
 
+    def storage_class(self, system: str, nwsstg: str) -> WorkloadClass | None:
+        """The class a `storage.assign` pattern (`SYS/NWSSTG` or `NWSSTG` glob) gives a storage space, if any."""
+        for pattern, name in self.storage_assign:
+            if matches((pattern,), system, nwsstg):
+                return self.classes.get(name)
+        return None
+
     def params(self, check_id: str) -> Mapping[str, Any]:
         return self.check_params.get(check_id, MappingProxyType({}))
 

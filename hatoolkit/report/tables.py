@@ -18,3 +18,17 @@ def findings_table(findings: pd.DataFrame, *, limit: int | None = None) -> pd.Da
     """Findings worst first, in reading order (all contract columns but `family`)."""
     frame = sort_findings(findings[list(FINDING_COLUMNS)])[FINDING_DISPLAY]
     return frame.head(limit) if limit else frame
+
+
+def backup_copies_table(status: pd.DataFrame, zone: str = "UTC") -> pd.DataFrame:
+    """One row per production storage space: its newest save, the copy on the backup, age against RPO."""
+    cols = {"system": "system", "host": "host", "nwsstg": "storage space", "guest": "guest",
+            "last_save_at": "newest save", "copy_saved_at": "copy on backup (saved)", "copy_restored_at": "restored",
+            "backup_nwsstg": "name on backup", "copy_age": "copy age", "rpo": "RPO", "workload_class": "class",
+            "breach_at": "breaches RPO at"}
+    frame = status[list(cols)].copy()
+    for col in ("last_save_at", "copy_saved_at", "copy_restored_at", "breach_at"):
+        frame[col] = frame[col].dt.tz_convert(zone).dt.strftime("%Y-%m-%d %H:%M")
+    for col in ("copy_age", "rpo"):
+        frame[col] = (frame[col] / pd.Timedelta(hours=1)).round(1).map(lambda h: f"{h:g} h" if pd.notna(h) else "")
+    return frame.rename(columns=cols).reset_index(drop=True)

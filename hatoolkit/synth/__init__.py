@@ -8,6 +8,7 @@ from pathlib import Path
 from hatoolkit.synth.estate import Estate
 from hatoolkit.synth.fleet import fleet
 from hatoolkit.synth.hmc_writer import STYLES, Quirks, write_system
+from hatoolkit.synth.ibmi_writer import write_ibmi
 from hatoolkit.synth.sample import sample_estate
 
 # How each sample system is captured: every capture style and quirk appears at least once.
@@ -29,6 +30,7 @@ def write_estate(estate: Estate, out: Path, styles: dict[str, tuple[str, Quirks,
     for i, system in enumerate(estate.systems):
         style, quirks, kinds = (styles or {}).get(system.name, (STYLES[i % len(STYLES)], Quirks(), None))
         written += write_system(system, out, style, quirks, kinds)
+        written += write_ibmi(system, out, estate.ibmi_zone)
     if estate.plan_yaml:
         plan = out / "plan.yaml"
         plan.write_text(estate.plan_yaml, encoding="utf-8")
@@ -38,7 +40,7 @@ def write_estate(estate: Estate, out: Path, styles: dict[str, tuple[str, Quirks,
 
 def _fresh(out: Path) -> None:
     """Remove what a previous synth run wrote (only hatoolkit's own folders), keep anything else."""
-    for name in ("hmc",):
+    for name in ("hmc", "ibmi"):
         if (out / name).is_dir():
             shutil.rmtree(out / name)
     out.mkdir(parents=True, exist_ok=True)

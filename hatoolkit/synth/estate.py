@@ -69,6 +69,66 @@ class HeaPort:
 
 
 @dataclass
+class Nwsd:
+    """A network server description on an IBM i host: serves one hosted partition."""
+
+    name: str
+    partition: str  # hosted partition's name (CRTNWSD PARTITION)
+    ptn_id: int  # CRTNWSD PTNNBR
+    rsrcname: str  # virtual SCSI server adapter resource (CTLxx)
+    type: str = "*GUEST *OPSYS"
+    created: str = "2019-06-01 10:00:00"  # local time
+    saved: str | None = None
+
+
+@dataclass
+class StorageSpace:
+    """A network server storage space (/QFPNWSSTG/<name>) and its link (nwsd None: unlinked)."""
+
+    name: str
+    size_mb: int
+    nwsd: str | None = None
+    drive: int | None = None
+    changed: str | None = None  # local time the disk image last changed
+    aspdev: str | None = None
+    asp: int = 1
+    format: str = "*OPEN"
+    created: str = "2019-06-01 10:05:00"
+
+
+@dataclass
+class SaveOp:
+    """One SAV or RST of a storage space, as the HATKSAV/HATKRST wrappers log it (local times)."""
+
+    operation: str  # SAV | RST
+    nwsstg: str  # name on the host that ran it (RST: restored as)
+    at: str  # local start time
+    minutes: int = 60  # duration
+    saved: str | None = None  # RST: save point of the copy restored (source's local time)
+    saved_nwsstg: str | None = None  # RST: name as saved
+    savact: str = "*SYNC"
+    device: str = "TAP01"
+    volume: str | None = None
+    source_system: str | None = None
+    ok: bool = True
+
+
+@dataclass
+class IbmiHost:
+    """What an IBM i hosting partition exports: its identity, NWSDs, storage spaces and SAV/RST log."""
+
+    system_name: str
+    version: int
+    release: int
+    exported: str  # local time of the export
+    nwsds: list[Nwsd] = field(default_factory=list)
+    spaces: list[StorageSpace] = field(default_factory=list)
+    history: list[SaveOp] = field(default_factory=list)
+    qtimzon: str = "QN0100CET"
+    iana_zone: str | None = None  # written only when set (else the bundle's plan.yaml timezone applies)
+
+
+@dataclass
 class Lpar:
     id: int
     name: str
@@ -108,6 +168,7 @@ class Lpar:
     veths: list[VEth] = field(default_factory=list)
     vscsi: list[VScsi] = field(default_factory=list)
     vfc: list[VFc] = field(default_factory=list)
+    ibmi: IbmiHost | None = None  # IBM i exports of a hosting partition (synth/ibmi_writer.py)
 
     @property
     def running(self) -> bool:
@@ -214,6 +275,7 @@ class System:
 class Estate:
     systems: list[System]
     plan_yaml: str | None = None
+    ibmi_zone: str = "Europe/Warsaw"  # the zone IBM i hosts' clocks run in (their local timestamps)
 
     def system(self, name: str) -> System:
         return next(s for s in self.systems if s.name == name)

@@ -12,12 +12,32 @@ physical adapter and its name is already used on DR-1; MQ has RMC down; DB2-BATC
 pages; HR-APP has redundant error path reporting on; VLAN 30 is not bridged on DR-1; the IBM i
 guests are hosted by IBM i (no LPM possible); the IBM i host's two IVE ports share one physical
 port; DR-1's physical I/O listing was not captured.
+
+SAV/RST copies (IBM i exports under ibmi/, as_of 2026-11-25 06:00 Europe/Warsaw): IBMIHOST serves
+IBMI-GUEST1 through NWSD IBMIGST1 (storage spaces IBMIGST1A, IBMIGST1B, IBMIGST1C) and LNX-GUEST1
+through NWSD LNXGST1 (LNXGST1ROOT, LNXGST1DATA); IBMIHOST-DR on DR-1 restores the copies.
+IBMIGST1A is saved nightly but the backup restored only the 23 Nov save (restore lagging; the
+copy is 32 h old against business's 24 h RPO: stale); IBMIGST1B (journal receivers, classed
+transactional = high change in `storage.assign`) was saved once and never restored; IBMIGST1C was
+never saved; LNXGST1ROOT is restored weekly under a new name LNXROOTDR (renamed on the backup,
+linked there, fresh); LNXGST1DATA was last copied on 18 Oct (over 4x its 7-day RPO) and changed
+since. IBMI-GUEST1's NWSD exists on DR-1 but its LPAR does not; LNX-GUEST1 is defined there.
 """
 
 from __future__ import annotations
 
 from hatoolkit.synth.build import Wiring, new_system, vios
-from hatoolkit.synth.estate import Estate, HeaPort, IoSlot, Lpar, ProcPool
+from hatoolkit.synth.estate import (
+    Estate,
+    HeaPort,
+    IbmiHost,
+    IoSlot,
+    Lpar,
+    Nwsd,
+    ProcPool,
+    SaveOp,
+    StorageSpace,
+)
 
 AIX73 = "AIX 7.3 7300-02-02-2420"
 AIX72 = "AIX 7.2 7200-05-08-2420"
@@ -54,6 +74,9 @@ workloads:
     "*/CRM-*": transactional
     "*/IBMI-GUEST1": business
   default: infra
+storage:
+  assign:
+    "IBMI-7/IBMIGST1B": transactional
 critical: ["PRD-1/ERP-DB", "PRD-2/CRM-DB", "IBMI-7/IBMI-GUEST1"]
 """
 
@@ -139,6 +162,7 @@ def _ibmi7() -> object:
                desired_compat_mode="default", io_slots=("21010301", "21010302"))
     guest = _lp(2, "IBMI-GUEST1", IBMI71, 1.5, 32, compat_mode="POWER7")
     linux = _lp(3, "LNX-GUEST1", SLES, 1.0, 16, compat_mode="POWER7")
+    host.ibmi = _ibmihost()
     s.lpars += [host, guest, linux]
     w = Wiring(s)
     for client in (guest, linux):
@@ -169,6 +193,7 @@ def _dr1() -> object:
         _lp(7, "IBMIHOST-DR", "IBM i Licensed Internal Code 7.4.0 48 1", 1.0, 32, compat_mode="POWER9"),
         _lp(8, "LNX-GUEST1", SLES, 1.0, 16, state="Not Activated", rmc_state="inactive"),
     ]
+    clients[4].ibmi = _ibmihost_dr()
     for lp in clients:
         s.lpars.append(lp)
         w.lan(lp, 10)
@@ -182,6 +207,41 @@ def _dr1() -> object:
         IoSlot("21010403", "PCIe3 SAS RAID Adapter", "0104", phys_loc="C3", owner=7),
     ]
     return s
+
+
+def _ibmihost() -> IbmiHost:
+    nightly = [SaveOp("SAV", "IBMIGST1A", f"2026-11-{d} 22:00:00", 75, volume=f"A{d}") for d in range(18, 25)]
+    weekly = [SaveOp("SAV", "LNXGST1ROOT", f"2026-11-{d} 02:00:00", 20, volume=f"L{d}") for d in (15, 22)]
+    data = [SaveOp("SAV", "LNXGST1DATA", f"2026-10-{d} 02:00:00", 120, savact="*NO", volume=f"D{d}") for d in (11, 18)]
+    return IbmiHost(
+        "IBMIHOST", 7, 2, "2026-11-25 05:30:00",
+        nwsds=[Nwsd("IBMIGST1", "IBMI-GUEST1", 2, "CTL01", saved="2026-11-01 01:00:00"),
+               Nwsd("LNXGST1", "LNX-GUEST1", 3, "CTL02", saved="2026-11-01 01:00:00")],
+        spaces=[StorageSpace("IBMIGST1A", 143360, "IBMIGST1", 1, "2026-11-25 05:40:00"),
+                StorageSpace("IBMIGST1B", 71680, "IBMIGST1", 2, "2026-11-25 05:55:00"),
+                StorageSpace("IBMIGST1C", 35840, "IBMIGST1", 3, "2026-11-25 05:10:00", created="2026-11-20 14:00:00"),
+                StorageSpace("LNXGST1ROOT", 40960, "LNXGST1", 1, "2026-11-20 10:00:00"),
+                StorageSpace("LNXGST1DATA", 204800, "LNXGST1", 2, "2026-11-24 18:00:00")],
+        history=[*data, *weekly, *nightly, SaveOp("SAV", "IBMIGST1B", "2026-11-24 22:30:00", 40, volume="B24"),
+                 SaveOp("SAV", "IBMIGST1A", "2026-11-17 22:00:00", 5, ok=False)],
+    )
+
+
+def _ibmihost_dr() -> IbmiHost:
+    daily = [SaveOp("RST", "IBMIGST1A", f"2026-11-{d + 1} 03:00:00", 90, saved=f"2026-11-{d} 22:00:00",
+                    volume=f"A{d}", source_system="IBMIHOST") for d in range(18, 24)]
+    return IbmiHost(
+        "IBMIHDR", 7, 4, "2026-11-25 05:35:00",
+        nwsds=[Nwsd("IBMIGST1", "IBMI-GUEST1", 9, "CTL02"), Nwsd("LNXGST1", "LNX-GUEST1", 8, "CTL01")],
+        spaces=[StorageSpace("IBMIGST1A", 143360, "IBMIGST1", 1, "2026-11-24 04:30:00"),
+                StorageSpace("LNXROOTDR", 40960, "LNXGST1", 1, "2026-11-22 06:20:00"),
+                StorageSpace("LNXGST1DATA", 204800, "LNXGST1", 2, "2026-10-18 11:00:00")],
+        history=[SaveOp("RST", "LNXGST1DATA", "2026-10-18 09:00:00", 120, saved="2026-10-18 02:00:00",
+                        volume="D18", source_system="IBMIHOST"),
+                 SaveOp("RST", "LNXROOTDR", "2026-11-22 06:00:00", 20, saved="2026-11-22 02:00:00",
+                        saved_nwsstg="LNXGST1ROOT", volume="L22", source_system="IBMIHOST"),
+                 *daily],
+    )
 
 
 def sample_estate() -> Estate:

@@ -83,3 +83,22 @@ def test_findings_are_deterministic(sample_inventory):
     a, _ = run_checks(sample_inventory)
     b, _ = run_checks(sample_inventory)
     assert a.to_csv(index=False) == b.to_csv(index=False)
+
+
+@pytest.mark.parametrize("bundle", ["empty", "one_partition", "powered_off"])
+def test_every_check_runs_cleanly_on_thin_inventories(tmp_path, bundle):
+    """No check may crash on an estate that lacks its data: it reports unknown, or nothing."""
+    from hatoolkit import load_inventory
+
+    if bundle == "empty":
+        inv = Inventory()
+    else:
+        folder = tmp_path / "hmc" / "h1" / "S1"
+        folder.mkdir(parents=True)
+        state = "Operating" if bundle == "one_partition" else "Power Off"
+        (folder / "sys.txt").write_text(f"$ lssyscfg -r sys\nname=S1,state={state}\n")
+        (folder / "lpar.txt").write_text("$ lssyscfg -r lpar -m S1\nname=a,lpar_id=1,lpar_env=os400,state=Running\n")
+        inv = load_inventory(tmp_path)
+    _, coverage = run_checks(inv)
+    errors = coverage[coverage["error"].notna()]
+    assert errors.empty, errors[["check_id", "error"]].to_string()

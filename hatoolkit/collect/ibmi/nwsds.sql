@@ -1,0 +1,29 @@
+-- hatoolkit export "nwsds": network server descriptions and the partition each one serves.
+-- Existence and save/restore timestamps: QSYS2.OBJECT_STATISTICS (IBM column names OBJNAME, OBJTYPE,
+-- OBJTEXT, OBJCREATED, CHANGE_TIMESTAMP, SAVE_TIMESTAMP, RESTORE_TIMESTAMP; *NWSD objects are returned
+-- from IBM i 7.2 TR3). No IBM SQL service returns NWSD attributes, so HATKEXP first runs
+--   RTVCFGSRC CFGD(*ALL) CFGTYPE(*NWSD) SRCFILE(HATOOLKIT/QCFGSRC) SRCMBR(NWSD)
+-- and this script reads the generated CRTNWSD commands: RSRCNAME, TYPE (as NWSD_TYPE), PARTITION
+-- and PTNNBR are the CRTNWSD keywords. CL keywords do not depend on the national language.
+DROP TABLE HATOOLKIT.EXP_NWSD;
+CREATE TABLE HATOOLKIT.EXP_NWSD AS (
+  WITH LINES AS (
+    SELECT SRCSEQ, RTRIM(SRCDTA) AS SRCDTA,
+           SUM(CASE WHEN REGEXP_LIKE(SRCDTA, '^\s*(CRTNWSD|ADDNWSSTGL)\s') THEN 1 ELSE 0 END)
+             OVER (ORDER BY SRCSEQ) AS CMDNO
+      FROM HATOOLKIT.QCFGSRC),
+  CMDS AS (
+    SELECT CMDNO, REGEXP_REPLACE(LISTAGG(SRCDTA, ' ') WITHIN GROUP (ORDER BY SRCSEQ), '\+\s+', ' ') AS CMD
+      FROM LINES WHERE CMDNO > 0 GROUP BY CMDNO),
+  CRT AS (
+    SELECT REGEXP_SUBSTR(CMD, '\sNWSD\(([^)]*)\)', 1, 1, 'c', 1)          AS NWSD,
+           REGEXP_SUBSTR(CMD, '\sRSRCNAME\(([^)]*)\)', 1, 1, 'c', 1)      AS RSRCNAME,
+           REGEXP_SUBSTR(CMD, '\sTYPE\(([^)]*)\)', 1, 1, 'c', 1)          AS NWSD_TYPE,
+           TRIM(BOTH '''' FROM REGEXP_SUBSTR(CMD, '\sPARTITION\(([^)]*)\)', 1, 1, 'c', 1)) AS PARTITION,
+           REGEXP_SUBSTR(CMD, '\sPTNNBR\(([^)]*)\)', 1, 1, 'c', 1)        AS PTNNBR
+      FROM CMDS WHERE REGEXP_LIKE(CMD, '^\s*CRTNWSD\s'))
+  SELECT O.OBJNAME, O.OBJTYPE, O.OBJTEXT, O.OBJCREATED, O.CHANGE_TIMESTAMP, O.SAVE_TIMESTAMP,
+         O.RESTORE_TIMESTAMP, C.NWSD_TYPE, C.RSRCNAME, C.PARTITION, C.PTNNBR
+    FROM TABLE(QSYS2.OBJECT_STATISTICS(OBJECT_SCHEMA => 'QSYS', OBJTYPELIST => '*NWSD')) O
+    LEFT JOIN CRT C ON C.NWSD = O.OBJNAME
+) WITH DATA;
