@@ -92,6 +92,12 @@ def _hmc_assemble(ctx: LoadContext) -> dict[str, pd.DataFrame]:
 SECTION_READERS.append(_hmc_section)
 ASSEMBLERS.append(_hmc_assemble)
 
+# HMC REST API XML (Atom feeds/entries), recognised by content; objects are resolved bundle-wide.
+from hatoolkit.ingest import hmc_rest_reader  # noqa: E402
+
+FILE_READERS.append(hmc_rest_reader.read_file)
+ASSEMBLERS.append(hmc_rest_reader.assemble)
+
 
 def load_inventory(path: str | Path) -> Inventory:
     """Read every export under `path` (a bundle folder or one capture file) into an Inventory.
@@ -181,7 +187,7 @@ def _read_file(file: Path, rel: str, ctx: LoadContext) -> None:
 
 
 def _combine(name: str, parts: list[pd.DataFrame]) -> pd.DataFrame:
-    parts = [p for p in parts if p is not None and len(p.columns)]
+    parts = [p for p in parts if p is not None and len(p.columns) and not p.empty]  # empty parts carry no dtypes
     if not parts:
         return fr.empty(FRAME_MODELS[name])
     if len(parts) == 1:

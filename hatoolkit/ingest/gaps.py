@@ -31,6 +31,7 @@ GAP_CODES: dict[str, tuple[str, str]] = {
     "system_not_operating": ("medium", "a managed system is not operating; its capabilities are unknown"),
     "duplicate_record": ("low", "the same object was captured twice with different values; the first was kept"),
     "orphan_record": ("low", "a record refers to a partition or system that is not in the inventory"),
+    "source_gap": ("info", "a field this kind of export cannot carry (REST, HMC Scanner); it is left missing"),
 }
 
 
