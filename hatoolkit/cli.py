@@ -147,6 +147,8 @@ def _synth_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lpars", type=int, default=20, help="partitions per system (on average)")
     p.add_argument("--scenario", choices=("fleet", "sample"), default="fleet",
                    help="'fleet': random estate; 'sample': the embedded sample story (data/sample)")
+    p.add_argument("--format", dest="formats", choices=("cli", "rest", "both"), default="cli",
+                   help="'cli': HMC CLI captures (default); 'rest': HMC REST API XML; 'both': the same estate twice")
     p.add_argument("--out", required=True, help="bundle folder to write (created; existing files replaced)")
 
 
@@ -155,12 +157,14 @@ def cmd_synth(args: argparse.Namespace) -> int:
     """Write a synthetic estate as real-format captures."""
     from hatoolkit.synth import write_fleet, write_sample
 
+    formats = ("cli", "rest") if args.formats == "both" else (args.formats,)
     if args.scenario == "sample":
-        paths = write_sample(Path(args.out))
+        paths = write_sample(Path(args.out), formats=formats)
     else:
         if args.systems < 1 or args.lpars < 1:
             raise HatoolkitError("--systems and --lpars must be at least 1")
-        paths = write_fleet(Path(args.out), systems=args.systems, seed=args.seed, lpars_per_system=args.lpars)
+        paths = write_fleet(Path(args.out), systems=args.systems, seed=args.seed, lpars_per_system=args.lpars,
+                            formats=formats)
     print(f"wrote {len(paths)} files to {args.out}")
     return EXIT_OK
 

@@ -217,6 +217,9 @@ SOURCE_GAPS: dict[str, dict[str, str]] = {
     "io_slots": {
         "bus_id": "REST I/O slots do not carry the bus number",
     },
+    "hea_ports": {
+        "*": "REST lists a partition's HEA (IVE) logical ports without adapter, port group and physical port",
+    },
 }
 
 

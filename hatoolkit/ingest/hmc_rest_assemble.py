@@ -21,12 +21,12 @@ from hatoolkit.ingest import hmc_rest_adapters as adapters
 from hatoolkit.ingest import hmc_rest_vios as vios
 from hatoolkit.ingest import values as conv
 from hatoolkit.ingest.gaps import GapLog
-from hatoolkit.ingest.rest_xml import RestObject
+from hatoolkit.ingest.rest_xml import FEED, RestObject
 
 PARTITION_KINDS = ("LogicalPartition", "VirtualIOServer")
 ADAPTER_KINDS = ("ClientNetworkAdapter", "VirtualSCSIClientAdapter", "VirtualSCSIServerAdapter",
                  "VirtualFibreChannelClientAdapter", "VirtualFibreChannelServerAdapter")
-READ_KINDS = frozenset({"ManagedSystem", *PARTITION_KINDS, "SharedProcessorPool", "VirtualSwitch", "NetworkBridge",
+READ_KINDS = frozenset({FEED, "ManagedSystem", *PARTITION_KINDS, "SharedProcessorPool", "VirtualSwitch", "NetworkBridge",
                         *ADAPTER_KINDS})
 FEED_URI = "/rest/api/uom/ManagedSystem/{uuid}/"
 
@@ -101,6 +101,7 @@ def assemble(objects: list[RestObject], gaps: GapLog, hmc_of: dict[str, str]) ->
     frames["systems"] = _systems(by_kind["ManagedSystem"], res, gaps)
     frames["partitions"], frames["profiles"] = _partitions(by_kind, res, gaps)
     frames["proc_pools"] = _pools(by_kind["SharedProcessorPool"], res, gaps)
+    frames["profiles"] = _pool_names(frames["profiles"], frames["proc_pools"])
     frames["io_slots"] = _io_slots(by_kind["ManagedSystem"], res, gaps)
     frames.update(_adapters(objects, res, gaps))
     interim = _vios_interim(by_kind, res)
@@ -176,6 +177,16 @@ def _pools(objs: list[RestObject], res: Resolver, gaps: GapLog) -> pd.DataFrame:
         rows.append(row)
     kinds = spec.POOL_KINDS | {"lpar_ids": "int_list", "lpar_names": "str_list"}
     return _dedupe(typed(rows, kinds, gaps, "shared processor pool"), ["system", "shared_proc_pool_id"])
+
+
+def _pool_names(profiles: pd.DataFrame, pools: pd.DataFrame) -> pd.DataFrame:
+    """Profiles name their pool only by ID in REST; the CLI also gives its name."""
+    if profiles.empty or pools.empty or "shared_proc_pool_id" not in profiles.columns:
+        return profiles
+    names = {(s, int(i)): n for s, i, n in zip(pools["system"], pools["shared_proc_pool_id"], pools["name"],
+                                                strict=True)}
+    profiles["shared_proc_pool_name"] = _lookup(profiles, "shared_proc_pool_id", names)
+    return profiles
 
 
 def _io_slots(objs: list[RestObject], res: Resolver, gaps: GapLog) -> pd.DataFrame:
@@ -257,6 +268,7 @@ def _report_gaps(frames: dict[str, pd.DataFrame], by_kind: dict[str, list[RestOb
         uuid = next(u for u, s in res.systems.items() if s == system)
         mine = parts[parts["system"] == system] if not parts.empty else parts
         have = {k for k, objs in by_kind.items() for o in objs if k != "ManagedSystem" and res.system_of(o) == system}
+        have |= {o.feed_kind for o in by_kind[FEED] if res.system_of(o) == system}
         owners = {res.owner(o)[:2] for k in ADAPTER_KINDS for o in by_kind[k] if res.owner(o)}
         for kind in ("LogicalPartition", "VirtualIOServer", "SharedProcessorPool", "VirtualSwitch"):
             if kind not in have:
@@ -272,9 +284,11 @@ def _report_gaps(frames: dict[str, pd.DataFrame], by_kind: dict[str, list[RestOb
                      "Ethernet adapters are unknown", system=system,
                      command="/rest/api/uom/LogicalPartition/{uuid}/ClientNetworkAdapter")
     for frame_name, columns in spec.SOURCE_GAPS.items():
-        if frame_name in frames and not frames[frame_name].empty:
+        if frame_name in frames and "*" not in columns and not frames[frame_name].empty:
             listed = "; ".join(f"{c} ({why})" for c, why in columns.items())
             gaps.add("source_gap", f"REST cannot fill {frame_name}: {listed}")
+    if not frames["partitions"].empty:
+        gaps.add("source_gap", "REST cannot fill hea_ports: " + spec.SOURCE_GAPS["hea_ports"]["*"])
     unread = sorted(k for k in by_kind if k not in READ_KINDS)
     for kind in unread:
         first = by_kind[kind][0]

@@ -16,7 +16,7 @@ import pandas as pd
 
 from hatoolkit.errors import IngestError
 from hatoolkit.ingest import hmc_rest_assemble
-from hatoolkit.ingest.rest_xml import RestObject, is_rest_file, iter_objects
+from hatoolkit.ingest.rest_xml import FEED, RestObject, is_rest_file, iter_objects
 
 if TYPE_CHECKING:
     from hatoolkit.ingest.bundle import LoadContext
@@ -38,8 +38,9 @@ def read_file(path: Path, rel: str, ctx: LoadContext) -> tuple[str, int, list[st
     except IngestError as exc:
         ctx.gaps.add("truncated" if objects else "unreadable_file", exc.message, file=rel, line=exc.line)
     ctx.pieces[PIECES].extend(objects)
-    kinds = Counter(o.kind for o in objects)
-    return "hmc_rest", len(objects), [f"{k}" for k in kinds]
+    kinds = Counter(o.kind for o in objects if o.kind != FEED)
+    feeds = [o.feed_kind for o in objects if o.kind == FEED and o.feed_kind]
+    return "hmc_rest", sum(kinds.values()), list(dict.fromkeys([*kinds, *feeds]))
 
 
 def assemble(ctx: LoadContext) -> dict[str, pd.DataFrame]:

@@ -26,6 +26,7 @@ UOM_NS = "http://www.ibm.com/xmlns/systems/power/firmware/uom/mc/2012_10/"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 _SNIFF_BYTES = 4096
 _CHUNK = 1 << 20
+FEED = "Feed"  # pseudo-kind: one per Atom feed, carrying the feed's SELF link (what was listed)
 _UUID = re.compile(r"/(ManagedSystem|LogicalPartition|VirtualIOServer)/([0-9A-Fa-f-]{36})")
 
 
@@ -38,6 +39,12 @@ class RestObject:
     file: str
     line: int
     self_href: str | None  # the entry's SELF link(s), space-separated (else the feed's)
+
+    @property
+    def feed_kind(self) -> str | None:
+        """For a Feed pseudo-object: the kind of object the feed lists (last word of its SELF link)."""
+        path = (self.self_href or "").split("?", 1)[0].rstrip("/")
+        return path.rsplit("/", 1)[-1] if self.kind == FEED and path else None
 
     @property
     def uuid(self) -> str | None:
@@ -118,14 +125,16 @@ class _Stream:
             href = attrs.get("href") or ""
             if parent == "entry":  # an entry may have several SELF links (with and without its system)
                 self.entry_self = f"{self.entry_self} {href}" if self.entry_self else href
-            elif parent == "feed":
-                self.feed_self = self.feed_self or href
+            elif parent == "feed" and self.feed_self is None:
+                self.feed_self = href
+                # The feed itself is a fact: an empty feed says "there are none", not "not exported".
+                self.done.append(RestObject(FEED, ET.Element(FEED), self.file, self.parser.CurrentLineNumber, href))
             return
         if name == "entry":
             self.entry_self = None
         elif name == "content" and parent == "entry":
             self.in_content = True
-        elif self.in_content or tag.startswith(UOM_NS) and parent in (None, "feed"):
+        elif self.in_content or (tag.startswith(UOM_NS) and parent in (None, "feed")):
             self.stack.append(ET.Element(name))
             self.object_line = self.parser.CurrentLineNumber
 
