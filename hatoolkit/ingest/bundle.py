@@ -98,6 +98,12 @@ from hatoolkit.ingest import hmc_rest_reader  # noqa: E402
 FILE_READERS.append(hmc_rest_reader.read_file)
 ASSEMBLERS.append(hmc_rest_reader.assemble)
 
+# HMC Scanner workbooks (.xls/.xlsx), read in place.
+from hatoolkit.ingest import hmcscanner_reader  # noqa: E402
+
+FILE_READERS.append(hmcscanner_reader.read_file)
+ASSEMBLERS.append(hmcscanner_reader.assemble)
+
 
 def load_inventory(path: str | Path) -> Inventory:
     """Read every export under `path` (a bundle folder or one capture file) into an Inventory.
