@@ -169,6 +169,33 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _collect_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("source", choices=("hmc",), help="what to collect from (hmc: SSH to an HMC)")
+    p.add_argument("--host", required=True, help="HMC host name or address")
+    p.add_argument("--user", required=True, help="HMC user (hscroot or a read-only account)")
+    p.add_argument("--key", help="private key file (default: ssh-agent and ~/.ssh keys); passwords are never used")
+    p.add_argument("--port", type=int, default=22)
+    p.add_argument("--known-hosts", dest="known_hosts", help="known_hosts file (default ~/.ssh/known_hosts)")
+    p.add_argument("--insecure-accept-host-key", dest="insecure", action="store_true",
+                   help="do not check the HMC's host key (only on a network you trust)")
+    p.add_argument("--concurrency", type=int, default=4, help="managed systems collected at once")
+    p.add_argument("--out", required=True, help="bundle folder to write")
+
+
+@command("collect", _collect_args)
+def cmd_collect(args: argparse.Namespace) -> int:
+    """Collect HMC captures over SSH into a bundle (with manifest.json)."""
+    from hatoolkit.collect.hmc_ssh import collect
+
+    manifest = collect(args.host, args.user, Path(args.out), key=args.key, port=args.port,
+                       known_hosts=args.known_hosts, insecure_accept_host_key=args.insecure,
+                       concurrency=args.concurrency, progress=lambda line: print(line, file=sys.stderr))
+    failed = [c for c in manifest["commands"] if c["exit_status"] != 0]  # type: ignore[union-attr]
+    print(f"collected {len(manifest['systems'])} systems, {len(manifest['commands'])} commands "  # type: ignore[arg-type]
+          f"({len(failed)} failed) into {args.out}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hatoolkit", description="High-availability audit of PowerVM estates.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
