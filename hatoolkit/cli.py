@@ -147,6 +147,8 @@ def _synth_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lpars", type=int, default=20, help="partitions per system (on average)")
     p.add_argument("--scenario", choices=("fleet", "sample"), default="fleet",
                    help="'fleet': random estate; 'sample': the embedded sample story (data/sample)")
+    p.add_argument("--format", dest="formats", choices=("cli", "rest", "both"), default="cli",
+                   help="'cli': HMC CLI captures (default); 'rest': HMC REST API XML; 'both': the same estate twice")
     p.add_argument("--out", required=True, help="bundle folder to write (created; existing files replaced)")
 
 
@@ -155,13 +157,42 @@ def cmd_synth(args: argparse.Namespace) -> int:
     """Write a synthetic estate as real-format captures."""
     from hatoolkit.synth import write_fleet, write_sample
 
+    formats = ("cli", "rest") if args.formats == "both" else (args.formats,)
     if args.scenario == "sample":
-        paths = write_sample(Path(args.out))
+        paths = write_sample(Path(args.out), formats=formats)
     else:
         if args.systems < 1 or args.lpars < 1:
             raise HatoolkitError("--systems and --lpars must be at least 1")
-        paths = write_fleet(Path(args.out), systems=args.systems, seed=args.seed, lpars_per_system=args.lpars)
+        paths = write_fleet(Path(args.out), systems=args.systems, seed=args.seed, lpars_per_system=args.lpars,
+                            formats=formats)
     print(f"wrote {len(paths)} files to {args.out}")
+    return EXIT_OK
+
+
+def _collect_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("source", choices=("hmc",), help="what to collect from (hmc: SSH to an HMC)")
+    p.add_argument("--host", required=True, help="HMC host name or address")
+    p.add_argument("--user", required=True, help="HMC user (hscroot or a read-only account)")
+    p.add_argument("--key", help="private key file (default: ssh-agent and ~/.ssh keys); passwords are never used")
+    p.add_argument("--port", type=int, default=22)
+    p.add_argument("--known-hosts", dest="known_hosts", help="known_hosts file (default ~/.ssh/known_hosts)")
+    p.add_argument("--insecure-accept-host-key", dest="insecure", action="store_true",
+                   help="do not check the HMC's host key (only on a network you trust)")
+    p.add_argument("--concurrency", type=int, default=4, help="managed systems collected at once")
+    p.add_argument("--out", required=True, help="bundle folder to write")
+
+
+@command("collect", _collect_args)
+def cmd_collect(args: argparse.Namespace) -> int:
+    """Collect HMC captures over SSH into a bundle (with manifest.json)."""
+    from hatoolkit.collect.hmc_ssh import collect
+
+    manifest = collect(args.host, args.user, Path(args.out), key=args.key, port=args.port,
+                       known_hosts=args.known_hosts, insecure_accept_host_key=args.insecure,
+                       concurrency=args.concurrency, progress=lambda line: print(line, file=sys.stderr))
+    failed = [c for c in manifest["commands"] if c["exit_status"] != 0]  # type: ignore[union-attr]
+    print(f"collected {len(manifest['systems'])} systems, {len(manifest['commands'])} commands "  # type: ignore[arg-type]
+          f"({len(failed)} failed) into {args.out}")
     return EXIT_OK
 
 

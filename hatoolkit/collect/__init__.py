@@ -1,1 +1,2 @@
-"""What an administrator runs to produce the exports hatoolkit reads (shipped as package data)."""
+"""Collectors: what gathers an estate's exports into a bundle (SSH to the HMC; the SQL/CL an IBM i
+administrator runs, shipped as package data)."""

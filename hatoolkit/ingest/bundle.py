@@ -101,6 +101,18 @@ def _hmc_assemble(ctx: LoadContext) -> dict[str, pd.DataFrame]:
 SECTION_READERS.append(_hmc_section)
 ASSEMBLERS.append(_hmc_assemble)
 
+# HMC REST API XML (Atom feeds/entries), recognised by content; objects are resolved bundle-wide.
+from hatoolkit.ingest import hmc_rest_reader  # noqa: E402
+
+FILE_READERS.append(hmc_rest_reader.read_file)
+ASSEMBLERS.append(hmc_rest_reader.assemble)
+
+# HMC Scanner workbooks (.xls/.xlsx), read in place.
+from hatoolkit.ingest import hmcscanner_reader  # noqa: E402
+
+FILE_READERS.append(hmcscanner_reader.read_file)
+ASSEMBLERS.append(hmcscanner_reader.assemble)
+
 
 def _ibmi_file(file: Path, rel: str, ctx: LoadContext) -> tuple[str, int, list[str]] | None:
     export = ibmi.read_file(file, rel, ctx.gaps)
@@ -220,7 +232,7 @@ def _file_status(ctx: LoadContext) -> None:
 
 
 def _combine(name: str, parts: list[pd.DataFrame]) -> pd.DataFrame:
-    parts = [p for p in parts if p is not None and len(p.columns)]
+    parts = [p for p in parts if p is not None and len(p.columns) and not p.empty]  # empty parts carry no dtypes
     if not parts:
         return fr.empty(FRAME_MODELS[name])
     if len(parts) == 1:

@@ -33,6 +33,7 @@ GAP_CODES: dict[str, tuple[str, str]] = {
     "orphan_record": ("low", "a record refers to a partition or system that is not in the inventory"),
     "time_zone": ("medium", "IBM i local times could not be placed exactly: no zone stated, or it disagrees with the host"),
     "local_time": ("medium", "a local timestamp does not exist or occurs twice in its zone (DST change)"),
+    "source_gap": ("info", "a field this kind of export cannot carry (REST, HMC Scanner); it is left missing"),
 }
 
 

@@ -49,6 +49,7 @@ def inventory_json(inv: Inventory) -> str:
         "frames": {name: records(frame) for name, frame in inv.frames()},
         "gaps": records(inv.gaps),
         "files": records(inv.files),
+        "sources": records(source_summary(inv)),
     }
     return json.dumps(payload, indent=1, ensure_ascii=False, sort_keys=False)
 
@@ -114,12 +115,59 @@ def _gb(mb: Any) -> str:
     return f"{int(mb) / 1024:.1f}"
 
 
+MISSING_CODES = ("missing_capture", "source_gap", "unknown_system", "system_not_operating")
+
+
+def _gap_source(gaps: pd.DataFrame, files: pd.DataFrame) -> pd.Series:
+    """Which source (the files' format: hmc_cli, hmc_rest, hmcscanner, ...) each gap is about."""
+    by_file = dict(zip(files["path"], files["format"], strict=True))
+    out = []
+    for file, command, message in zip(gaps["file"], gaps["command"], gaps["message"], strict=True):
+        if isinstance(file, str) and file.split(":")[0] in by_file:
+            out.append(by_file[file.split(":")[0]])
+        elif (isinstance(command, str) and command.startswith("/rest/")) or str(message).startswith("REST "):
+            out.append("hmc_rest")
+        elif str(message).startswith("HMC Scanner"):
+            out.append("hmcscanner")
+        else:
+            out.append("hmc_cli")
+    return pd.Series(out, index=gaps.index, dtype="str")
+
+
+def source_summary(inv: Inventory) -> pd.DataFrame:
+    """Per source (file format): files, records and systems found, and what was missing or unusable."""
+    files = inv.files
+    gaps = inv.gaps.assign(source=_gap_source(inv.gaps, files)) if not inv.gaps.empty else inv.gaps.assign(source="")
+    by_file = dict(zip(files["path"], files["format"], strict=True))
+    found = set()
+    for frame in (inv.systems, inv.partitions):
+        for system, src in zip(frame["system"], frame["source"], strict=True):
+            for part in str(src).split(";") if isinstance(src, str) else []:
+                found.add((system, part.split(":")[0]))
+    rows = []
+    for source in sorted(set(files["format"]) | set(gaps["source"])):
+        mine = files[files["format"] == source]
+        g = gaps[gaps["source"] == source]
+        systems = sorted({s for s, f in found if by_file.get(f) == source})
+        rows.append({
+            "source": source, "files": len(mine), "used": int(mine["status"].isin(("parsed", "partial")).sum()),
+            "records": int(mine["records"].fillna(0).sum()), "systems": len(systems),
+            "missing": int(g["code"].isin(MISSING_CODES).sum()),
+            "problems": int((~g["code"].isin((*MISSING_CODES, "no_results"))).sum()),
+        })
+    return pd.DataFrame(rows, columns=["source", "files", "used", "records", "systems", "missing", "problems"])
+
+
 def inventory_text(inv: Inventory) -> str:
     """`validate` default output: frames, systems, then the data gaps worst first."""
     buf = io.StringIO()
     used = inv.files[inv.files["status"].isin(("parsed", "partial"))]
     buf.write(f"Bundle {inv.root}: {len(inv.files)} files, {len(used)} used\n\n")
     buf.write("Frames: " + ", ".join(f"{name} {len(frame)}" for name, frame in inv.frames()) + "\n\n")
+    sources = source_summary(inv)
+    if not sources.empty:
+        buf.write("Sources (what each kind of export gave, and what it lacked; details under Data gaps)\n"
+                  + table(sources, list(sources.columns)) + "\n\n")
     summary = system_summary(inv)
     if summary.empty:
         buf.write("No managed systems found.\n")

@@ -5,11 +5,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from hatoolkit.synth import rest_writer
 from hatoolkit.synth.estate import Estate
 from hatoolkit.synth.fleet import fleet
 from hatoolkit.synth.hmc_writer import STYLES, Quirks, write_system
 from hatoolkit.synth.ibmi_writer import write_ibmi
 from hatoolkit.synth.sample import sample_estate
+
+FORMATS = ("cli", "rest")  # `hatoolkit synth --format`: HMC CLI captures, HMC REST XML (or both)
 
 # How each sample system is captured: every capture style and quirk appears at least once.
 SAMPLE_CAPTURE = {
@@ -24,13 +27,20 @@ SAMPLE_CAPTURE = {
 
 
 def write_estate(estate: Estate, out: Path, styles: dict[str, tuple[str, Quirks, tuple[str, ...] | None]] | None = None,
-                 ) -> list[Path]:
-    """Write every system of the estate (style per system, rotating through STYLES by default)."""
+                 formats: tuple[str, ...] = ("cli",)) -> list[Path]:
+    """Write every system of the estate: CLI captures (style per system, rotating through STYLES by
+    default) and/or REST XML (`formats`), both rendered from the same estate."""
+    unknown = set(formats) - set(FORMATS)
+    if unknown:
+        raise ValueError(f"unknown format(s) {sorted(unknown)}; one of {FORMATS}")
     written: list[Path] = []
     for i, system in enumerate(estate.systems):
         style, quirks, kinds = (styles or {}).get(system.name, (STYLES[i % len(STYLES)], Quirks(), None))
-        written += write_system(system, out, style, quirks, kinds)
-        written += write_ibmi(system, out, estate.ibmi_zone)
+        if "cli" in formats:
+            written += write_system(system, out, style, quirks, kinds)
+        if "rest" in formats:
+            written += rest_writer.write_system(system, out)
+        written += write_ibmi(system, out, estate.ibmi_zone)  # IBM i exports are the same either way
     if estate.plan_yaml:
         plan = out / "plan.yaml"
         plan.write_text(estate.plan_yaml, encoding="utf-8")
@@ -40,20 +50,21 @@ def write_estate(estate: Estate, out: Path, styles: dict[str, tuple[str, Quirks,
 
 def _fresh(out: Path) -> None:
     """Remove what a previous synth run wrote (only hatoolkit's own folders), keep anything else."""
-    for name in ("hmc", "ibmi"):
+    for name in ("hmc", "ibmi", "rest"):
         if (out / name).is_dir():
             shutil.rmtree(out / name)
     out.mkdir(parents=True, exist_ok=True)
 
 
-def write_fleet(out: Path, systems: int, seed: int = 1, lpars_per_system: int = 20) -> list[Path]:
+def write_fleet(out: Path, systems: int, seed: int = 1, lpars_per_system: int = 20,
+                formats: tuple[str, ...] = ("cli",)) -> list[Path]:
     _fresh(out)
-    return write_estate(fleet(systems, seed, lpars_per_system), out)
+    return write_estate(fleet(systems, seed, lpars_per_system), out, formats=formats)
 
 
-def write_sample(out: Path) -> list[Path]:
+def write_sample(out: Path, formats: tuple[str, ...] = ("cli",)) -> list[Path]:
     _fresh(out)
-    return write_estate(sample_estate(), out, SAMPLE_CAPTURE)
+    return write_estate(sample_estate(), out, SAMPLE_CAPTURE, formats=formats)
 
 
-__all__ = ["Estate", "fleet", "sample_estate", "write_estate", "write_fleet", "write_sample"]
+__all__ = ["FORMATS", "Estate", "fleet", "sample_estate", "write_estate", "write_fleet", "write_sample"]

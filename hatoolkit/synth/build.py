@@ -24,8 +24,8 @@ class Model:
 MODELS: dict[str, Model] = {
     m.type_model: m
     for m in (
-        Model("8205-E6C", "Power 740", "POWER7", 16, ("default", "POWER6", "POWER6_Plus", "POWER7")),
-        Model("8286-42A", "Power S824", "POWER8", 24, ("default", "POWER6", "POWER6_Plus", "POWER7", "POWER8")),
+        Model("8205-E6C", "Power 740", "POWER7", 16, ("default", "POWER6", "POWER6+", "POWER7")),
+        Model("8286-42A", "Power S824", "POWER8", 24, ("default", "POWER6", "POWER6+", "POWER7", "POWER8")),
         Model("9009-22A", "Power S922", "POWER9", 20, ("default", "POWER7", "POWER8", "POWER9_base", "POWER9")),
         Model("9009-42A", "Power S924", "POWER9", 24, ("default", "POWER7", "POWER8", "POWER9_base", "POWER9")),
         Model("9040-MR9", "Power E950", "POWER9", 48, ("default", "POWER7", "POWER8", "POWER9_base", "POWER9")),

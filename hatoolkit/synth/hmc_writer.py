@@ -132,4 +132,13 @@ def write_system(s: System, root: Path, style: str = "files", quirks: Quirks = Q
     return written
 
 
+def answer(s: System, kind: str, quirks: Quirks = Quirks()) -> str | None:
+    """What the HMC prints for one capture kind of a system (None: the system has no such listing).
+
+    Used by the collector's tests, whose fake HMC answers real commands from a synthetic estate.
+    """
+    records = _records(s)
+    return _body(kind, records[kind], s, quirks) if kind in records else None
+
+
 Writer = Callable[[System, Path], list[Path]]
