@@ -29,3 +29,6 @@ docs: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+
+bench: setup
+	$(BIN)/python benchmarks/run.py

@@ -48,12 +48,15 @@ def _source(files: list[str], item: np.ndarray, lines: np.ndarray) -> pd.Series:
 
 def _raw_attr(items: list[Pending]) -> tuple[RawRecords, np.ndarray, list[tuple[int, Problem]]]:
     """Parse attr=value sections together; returns raw rows, their item index, mapped problems."""
-    together = [i for i, p in enumerate(items) if p.section.text.count('"') % 2 == 0]
-    alone = [i for i, p in enumerate(items) if p.section.text.count('"') % 2]
+    odd = [p.section.text.count('"') % 2 for p in items]
+    together = [i for i, p in enumerate(items) if not odd[i]]
+    alone = [i for i, p in enumerate(items) if odd[i]]
     frames: list[pd.DataFrame] = []
     line_parts: list[np.ndarray] = []
     item_parts: list[np.ndarray] = []
     problems: list[tuple[int, Problem]] = []
+    if len(together) == 1:  # one section: parse it where it is (no copy of a large capture)
+        alone, together = together + alone, []
     if together:
         texts = [items[i].section.text if items[i].section.text.endswith("\n") else items[i].section.text + "\n"
                  for i in together]
