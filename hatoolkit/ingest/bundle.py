@@ -19,7 +19,7 @@ import pandas as pd
 import pandera.errors as pa_errors
 
 from hatoolkit.errors import HatoolkitError, IngestError
-from hatoolkit.ingest import hmc_assemble, hmc_cli
+from hatoolkit.ingest import hmc_assemble, hmc_cli, vios, vios_assemble
 from hatoolkit.ingest.capture import Section, load_sections
 from hatoolkit.ingest.gaps import GapLog
 from hatoolkit.model import frames as fr
@@ -40,6 +40,11 @@ FRAME_KEYS: dict[str, list[str]] = {
     "virtual_eth": ["system", "lpar_id", "slot_num"],
     "virtual_scsi": ["system", "lpar_id", "slot_num"],
     "virtual_fc": ["system", "lpar_id", "slot_num"],
+    "vios_mappings": ["system", "vios_lpar_id", "adapter", "vtd"],
+    "seas": ["system", "vios_lpar_id", "sea"],
+    "etherchannels": ["system", "vios_lpar_id", "device"],
+    "disks": ["system", "vios_lpar_id", "hdisk"],
+    "disk_paths": ["system", "vios_lpar_id", "hdisk", "parent", "connection"],
 }
 
 
@@ -53,6 +58,9 @@ class LoadContext:
     hmc_of: dict[str, str] = field(default_factory=dict)
     folder_system: dict[str, str] = field(default_factory=dict)
     files: list[dict[str, object]] = field(default_factory=list)
+    # Frames from the assemblers that already ran (name -> parts): an assembler that needs another
+    # source's frames (VIOS captures are placed on HMC systems and partitions) is registered after it.
+    assembled: dict[str, list[pd.DataFrame]] = field(default_factory=lambda: defaultdict(list))
 
 
 # A file reader returns None when the file is not its format, else (format name, records, commands).
@@ -93,6 +101,34 @@ SECTION_READERS.append(_hmc_section)
 ASSEMBLERS.append(_hmc_assemble)
 
 
+def _vios_section(section: Section, ctx: LoadContext) -> tuple[int, str] | None:
+    capture = vios.read_section(section)
+    if capture is None:
+        return None
+    ctx.pieces["vios"].append(capture)
+    for problem in capture.parsed.problems:
+        ctx.gaps.add("hmc_message" if problem.code == "message" else problem.code, problem.text, file=section.file,
+                     line=problem.line, system=capture.system_hint, command=capture.command)
+    return capture.parsed.count, capture.kind
+
+
+def _vios_assemble(ctx: LoadContext) -> dict[str, pd.DataFrame]:
+    captures = [p for p in ctx.pieces.get("vios", []) if isinstance(p, vios.ViosCapture)]
+    if not captures:
+        return {}
+    parts = {name: [f for f in ctx.assembled.get(name, []) if f is not None and len(f.columns)]
+             for name in ("systems", "partitions")}
+    estate = {name: pd.concat(p, ignore_index=True) if p else pd.DataFrame() for name, p in parts.items()}
+    return vios_assemble.assemble(captures, estate["systems"], estate["partitions"], ctx.gaps)
+
+
+# VIOS output without a command line would otherwise be claimed (as unrecognised) by the HMC reader;
+# the VIOS reader returns None for anything that is not VIOS output. Its assembler runs after the
+# HMC one (and any other estate source) because it places VIOS captures on their systems.
+SECTION_READERS.insert(0, _vios_section)
+ASSEMBLERS.append(_vios_assemble)
+
+
 def load_inventory(path: str | Path) -> Inventory:
     """Read every export under `path` (a bundle folder or one capture file) into an Inventory.
 
@@ -109,7 +145,7 @@ def load_inventory(path: str | Path) -> Inventory:
             continue
         _note_layout(rel, ctx)
         _read_file(file, rel, ctx)
-    frames: dict[str, list[pd.DataFrame]] = defaultdict(list)
+    frames = ctx.assembled
     for assembler in ASSEMBLERS:
         for name, frame in assembler(ctx).items():
             frames[name].append(frame)
@@ -177,7 +213,8 @@ def _read_file(file: Path, rel: str, ctx: LoadContext) -> None:
     problems = any(r["file"] == rel and r["code"] not in ("no_results", "unknown_command", "recognition")
                    for r in ctx.gaps.rows[gaps_before:])
     record["status"] = "skipped" if not total and not record["commands"] else ("partial" if problems else "parsed")
-    record["format"] = "hmc_cli" if record["commands"] else "text"
+    record["format"] = ("vios" if all(k.startswith("vios") for k in kinds if k not in ("-", "unrecognised"))
+                        else "hmc_cli") if record["commands"] else "text"
 
 
 def _combine(name: str, parts: list[pd.DataFrame]) -> pd.DataFrame:

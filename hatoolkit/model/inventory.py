@@ -27,6 +27,7 @@ from hatoolkit.model.hmc import (
     VirtualFc,
     VirtualScsi,
 )
+from hatoolkit.model.vios import DiskPaths, Disks, EtherChannels, Seas, ViosMappings
 
 
 class Gaps(pa.DataFrameModel):
@@ -72,6 +73,11 @@ FRAME_MODELS: MappingProxyType[str, type[fr.FrameModel]] = MappingProxyType(
         "virtual_eth": VirtualEth,
         "virtual_scsi": VirtualScsi,
         "virtual_fc": VirtualFc,
+        "vios_mappings": ViosMappings,
+        "seas": Seas,
+        "etherchannels": EtherChannels,
+        "disks": Disks,
+        "disk_paths": DiskPaths,
     }
 )
 
@@ -93,6 +99,11 @@ class Inventory:
     virtual_eth: pd.DataFrame = field(default_factory=_empty("virtual_eth"))
     virtual_scsi: pd.DataFrame = field(default_factory=_empty("virtual_scsi"))
     virtual_fc: pd.DataFrame = field(default_factory=_empty("virtual_fc"))
+    vios_mappings: pd.DataFrame = field(default_factory=_empty("vios_mappings"))
+    seas: pd.DataFrame = field(default_factory=_empty("seas"))
+    etherchannels: pd.DataFrame = field(default_factory=_empty("etherchannels"))
+    disks: pd.DataFrame = field(default_factory=_empty("disks"))
+    disk_paths: pd.DataFrame = field(default_factory=_empty("disk_paths"))
     gaps: pd.DataFrame = field(default_factory=lambda: fr.empty(Gaps))
     files: pd.DataFrame = field(default_factory=lambda: fr.empty(Files))
     root: str | None = None
