@@ -12,12 +12,23 @@ physical adapter and its name is already used on DR-1; MQ has RMC down; DB2-BATC
 pages; HR-APP has redundant error path reporting on; VLAN 30 is not bridged on DR-1; the IBM i
 guests are hosted by IBM i (no LPM possible); the IBM i host's two IVE ports share one physical
 port; DR-1's physical I/O listing was not captured.
+
+VIOS side (vios/<system>/<vios>/, issue 5): PRD-1, PRD-2 and DR-1 share one stretched SAN
+fabric, so each VIOS sees the client LUNs of all three (by UDID; hdisk names differ per VIOS),
+except MQ's data LUN, which is not zoned to DR-1. PRD-1's SEA pair load-shares
+(ha_mode=sharing) over 802.3ad EtherChannels, PRD-2's fails over (auto) over NIB
+EtherChannels, DR-1's SEAs sit on a single port and bridge VLANs 10 and 20 only (not 30).
+LNX-BATCH's data LUN has reserve_policy=single_path on PRD-1-VIOS2; DEV-WEB's data disk is
+a logical volume on DR-1-VIOS1. DR-1's VIOS host names (drvios1/2) differ from their partition
+names. Captured as: PRD-1-VIOS1 `cmd| |line` script output, PRD-1-VIOS2 one file per command
+(-fmt layouts), PRD-2 through `viosvrcmd` on the HMC, DR-1 padmin sessions.
 """
 
 from __future__ import annotations
 
 from hatoolkit.synth.build import Wiring, new_system, vios
 from hatoolkit.synth.estate import Estate, HeaPort, IoSlot, Lpar, ProcPool
+from hatoolkit.synth.vios_build import SanNet, ViosTweaks, configure_vios
 
 AIX73 = "AIX 7.3 7300-02-02-2420"
 AIX72 = "AIX 7.2 7200-05-08-2420"
@@ -184,8 +195,29 @@ def _dr1() -> object:
     return s
 
 
+# How the sample's VIOS are captured (synth/vios_writer.py styles), per VIOS partition.
+SAMPLE_VIOS_CAPTURE = {"PRD-1-VIOS1": "pipe", "PRD-1-VIOS2": "files", "PRD-2-VIOS1": "viosvrcmd",
+                       "PRD-2-VIOS2": "viosvrcmd", "DR-1-VIOS1": "padmin", "DR-1-VIOS2": "padmin"}
+
+
+def _vios_side(estate: Estate) -> None:
+    nets = {"PRD-1": SanNet(ha_mode="sharing", real_adapter="etherchannel"),
+            "PRD-2": SanNet(ha_mode="auto", real_adapter="nib"),
+            "DR-1": SanNet(ha_mode="auto", real_adapter="ent0")}
+    tweaks = ViosTweaks(
+        data_luns=frozenset({"ERP-DB", "MQ", "LNX-BATCH", "DEV-ERP", "DEV-WEB"}),
+        reserve={("PRD-1-VIOS2", "LNX-BATCH/data"): "single_path"},
+        lv_backed={("DR-1-VIOS1", "DEV-WEB/data"): "devweb_lv01"},
+        hidden={("PRD-1", "MQ", "data"): frozenset({"DR-1"})},
+        hostnames={"DR-1-VIOS1": "drvios1", "DR-1-VIOS2": "drvios2"},
+    )
+    configure_vios(estate, nets, tweaks)
+
+
 def sample_estate() -> Estate:
     systems = [_prd1(), _prd2(), _ibmi7(), _dr1()]
     for s in systems:
         s.check()  # type: ignore[attr-defined]
-    return Estate(systems, plan_yaml=PLAN_YAML)  # type: ignore[arg-type]
+    estate = Estate(systems, plan_yaml=PLAN_YAML)  # type: ignore[arg-type]
+    _vios_side(estate)
+    return estate
