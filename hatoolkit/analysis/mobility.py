@@ -147,6 +147,15 @@ def _empty_matrix() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in cols.items()})
 
 
+def readiness_counts(matrix: pd.DataFrame) -> pd.DataFrame:
+    """Moves per (source system, destination): how many are ready, unknown, blocked."""
+    if matrix.empty:
+        return pd.DataFrame(columns=["system", "destination", *STATUSES])
+    counts = matrix.pivot_table(index=["system", "destination"], columns="status", values="lpar_id", aggfunc="count",
+                                fill_value=0)
+    return counts.reindex(columns=list(STATUSES), fill_value=0).reset_index().rename_axis(columns=None)
+
+
 def fixes(inv: Inventory, plan: Plan) -> pd.DataFrame:
     """Single changes ranked by the moves they unblock: `unblocks` = moves that become ready (it was their
     only blocker and nothing else is unknown), `blocks` = moves it blocks at all."""
@@ -175,4 +184,4 @@ def fixes(inv: Inventory, plan: Plan) -> pd.DataFrame:
 
 
 __all__ = ["CAPACITY_CAVEAT", "RULES", "Rule", "blockers", "cell_blockers", "destinations", "fixes",
-           "readiness_matrix", "rule_labels"]
+           "readiness_counts", "readiness_matrix", "rule_labels"]
