@@ -103,6 +103,8 @@ def _attr_line(line: str, columns: list[int] | None) -> tuple[str | None, str]:
 def device_rows(device: str, attrs: dict[str, tuple[str, int]], problems: list[Problem]) -> Parsed:
     """Turn one device's attributes into an SEA, EtherChannel or disk row (other devices: nothing)."""
     out = Parsed(problems=problems)
+    if not attrs:
+        return out  # an error message instead of attributes: nothing to say about the device
     names = set(attrs)
     line = min((n for _, n in attrs.values()), default=0)
 
