@@ -36,8 +36,8 @@ ACTIONS = ("move", "shut down", "stays (not activated)", "blocked", "no capacity
 class Sizer(Protocol):
     """Capacity arithmetic for placement: what a partition needs on a destination, what each system offers."""
 
-    def demand(self, inv: Inventory, plan: Plan, partitions: pd.DataFrame, destination: str) -> pd.DataFrame:
-        """partitions (system, lpar_id) -> same rows with proc_units, mem_mb (NA when unknown)."""
+    def demand(self, inv: Inventory, plan: Plan, cells: pd.DataFrame) -> pd.DataFrame:
+        """cells (system, lpar_id, destination) -> the same rows with proc_units, mem_mb (NA when unknown)."""
         ...
 
     def supply(self, inv: Inventory, plan: Plan) -> pd.DataFrame:
@@ -51,16 +51,16 @@ class InterimSizer:
 
     use_preemptible: bool = True
 
-    def demand(self, inv: Inventory, plan: Plan, partitions: pd.DataFrame, destination: str) -> pd.DataFrame:
+    def demand(self, inv: Inventory, plan: Plan, cells: pd.DataFrame) -> pd.DataFrame:
         p = inv.partitions[["system", "lpar_id", "curr_proc_mode", "curr_proc_units", "curr_procs", "curr_mem_mb"]]
-        out = partitions[["system", "lpar_id"]].merge(p, on=["system", "lpar_id"], how="left")
+        out = cells[["system", "lpar_id", "destination"]].merge(p, on=["system", "lpar_id"], how="left")
         ded = out["curr_proc_mode"] == "ded"
         units = out["curr_proc_units"].astype("Float64").where(~ded, out["curr_procs"].astype("Float64"))
-        lmb = inv.systems.set_index("system")["mem_region_size_mb"].get(destination, pd.NA)
+        lmb = out["destination"].map(inv.systems.set_index("system")["mem_region_size_mb"]).astype("Float64")
         mem = out["curr_mem_mb"].astype("Float64")
-        if pd.notna(lmb) and lmb:
-            mem = (mem / float(lmb)).map(lambda x: math.ceil(x) if pd.notna(x) else pd.NA).astype("Float64") * float(lmb)
-        return out.assign(proc_units=units, mem_mb=mem)[["system", "lpar_id", "proc_units", "mem_mb"]]
+        rounded = ((mem / lmb).map(lambda x: float(math.ceil(x)) if pd.notna(x) else pd.NA).astype("Float64") * lmb)
+        mem = rounded.where(lmb.notna() & lmb.gt(0), mem)
+        return out.assign(proc_units=units, mem_mb=mem)[["system", "lpar_id", "destination", "proc_units", "mem_mb"]]
 
     def supply(self, inv: Inventory, plan: Plan) -> pd.DataFrame:
         s = inv.systems[["system", "curr_avail_sys_proc_units", "curr_avail_sys_mem_mb"]].rename(
@@ -80,9 +80,20 @@ class InterimSizer:
             ["system", "proc_units", "mem_mb"]]
 
 
-def _place(inv: Inventory, plan: Plan, source: str, free: dict[str, list[float | None]], sizer: Sizer,
-           matrix: pd.DataFrame, exclude: set[str]) -> pd.DataFrame:
-    """Place the running partitions of `source` (mutates `free` only if the caller keeps it)."""
+Needs = dict[tuple[str, int, str], tuple[float | None, float | None]]
+
+
+def _needs(inv: Inventory, plan: Plan, matrix: pd.DataFrame, sizer: Sizer) -> Needs:
+    ready = matrix[matrix["status"] == "ready"][["system", "lpar_id", "destination"]]
+    d = sizer.demand(inv, plan, ready)
+    return {(str(r.system), int(r.lpar_id), str(r.destination)):
+            (None if pd.isna(r.proc_units) else float(r.proc_units), None if pd.isna(r.mem_mb) else float(r.mem_mb))
+            for r in d.itertuples()}
+
+
+def _place(inv: Inventory, plan: Plan, source: str, free: dict[str, list[float | None]], needs: Needs,
+           cells: pd.DataFrame, exclude: set[str]) -> pd.DataFrame:
+    """Place the running partitions of `source` into `free` (which it updates); `cells` = its matrix rows."""
     data = prepare(inv, plan)
     movers = data.movers[data.movers["system"] == source]
     cols = ["system", "lpar_id", "partition", "action", "destination", "reason", "proc_units", "mem_mb"]
@@ -92,32 +103,30 @@ def _place(inv: Inventory, plan: Plan, source: str, free: dict[str, list[float |
         rows.append({"system": source, "lpar_id": r.lpar_id, "partition": r.partition, "action": action,
                      "destination": None, "reason": f"state {r.state}"})
     running = movers[movers["mode"] == "active"]
-    cells = matrix[(matrix["system"] == source) & ~matrix["destination"].isin(exclude)]
+    cells = cells[~cells["destination"].isin(exclude)]
     ready = cells[cells["status"] == "ready"].groupby("lpar_id")["destination"].agg(list)
-    needs = {dest: sizer.demand(inv, plan, running, dest).set_index("lpar_id") for dest in free}
     order = running.assign(_mem=running["curr_mem_mb"].fillna(0)).sort_values(["_mem", "lpar_id"], ascending=[False, True])
     for r in order.itertuples():
         targets = [t for t in ready.get(r.lpar_id, []) if t in free]
         best, best_left, unknown = None, -1.0, False
         for dest in targets:
-            need = needs[dest].loc[r.lpar_id]
+            units, mem = needs.get((source, int(r.lpar_id), dest), (None, None))
             have = free[dest]
-            if pd.isna(need["proc_units"]) or pd.isna(need["mem_mb"]) or have[0] is None or have[1] is None:
+            if units is None or mem is None or have[0] is None or have[1] is None:
                 unknown = True
                 continue
-            if need["proc_units"] <= have[0] + 1e-9 and need["mem_mb"] <= have[1] and have[1] - need["mem_mb"] > best_left:
-                best, best_left = dest, have[1] - need["mem_mb"]
-        row = {"system": source, "lpar_id": r.lpar_id, "partition": r.partition}
-        preemptible = plan.is_preemptible(source, str(r.partition))
+            if units <= have[0] + 1e-9 and mem <= have[1] and have[1] - mem > best_left:
+                best, best_left = dest, have[1] - mem
+        row: dict[str, object] = {"system": source, "lpar_id": r.lpar_id, "partition": r.partition}
         if best is not None:
-            need = needs[best].loc[r.lpar_id]
-            free[best] = [free[best][0] - float(need["proc_units"]), free[best][1] - float(need["mem_mb"])]
-            row.update(action="move", destination=best, proc_units=float(need["proc_units"]), mem_mb=float(need["mem_mb"]))
-        elif preemptible:
+            units, mem = needs[(source, int(r.lpar_id), best)]
+            free[best] = [free[best][0] - units, free[best][1] - mem]  # type: ignore[operator]
+            row.update(action="move", destination=best, proc_units=units, mem_mb=mem)
+        elif plan.is_preemptible(source, str(r.partition)):
             row.update(action="shut down", reason="preemptible (plan)")
         elif not targets:
-            blocked = cells[cells["lpar_id"] == r.lpar_id]
-            why = "; ".join(f"{d}: {b or 'unknown'}" for d, b in zip(blocked["destination"], blocked["first_blocker"],
+            mine = cells[cells["lpar_id"] == r.lpar_id]
+            why = "; ".join(f"{d}: {b or 'unknown'}" for d, b in zip(mine["destination"], mine["first_blocker"],
                                                                       strict=True)) or "no candidate destination"
             row.update(action="blocked", reason=why)
         else:
@@ -137,11 +146,14 @@ def evacuation(inv: Inventory, plan: Plan, sizer: Sizer | None = None) -> pd.Dat
     """Per system, evacuated alone: where each of its partitions would go (or why it cannot)."""
     sizer = sizer or InterimSizer()
     matrix = readiness_matrix(inv, plan)
+    needs = _needs(inv, plan, matrix, sizer)
+    supply = _free(inv, plan, sizer)
+    by_source = dict(tuple(matrix.groupby("system", sort=False)))
     parts = []
     for source in sorted(inv.systems["system"]):
-        free = {k: v for k, v in _free(inv, plan, sizer).items() if k != source}
-        parts.append(_place(inv, plan, source, free, sizer, matrix, {source}))
-    return pd.concat(parts, ignore_index=True) if parts else _place(inv, plan, "", {}, sizer, matrix, set())
+        free = {k: list(v) for k, v in supply.items() if k != source}
+        parts.append(_place(inv, plan, source, free, needs, by_source.get(source, matrix.iloc[:0]), {source}))
+    return pd.concat(parts, ignore_index=True) if parts else _place(inv, plan, "", {}, needs, matrix, set())
 
 
 def evacuation_summary(plan_rows: pd.DataFrame) -> pd.DataFrame:
@@ -159,6 +171,8 @@ def consolidation(inv: Inventory, plan: Plan, sizer: Sizer | None = None) -> pd.
     """
     sizer = sizer or InterimSizer()
     matrix = readiness_matrix(inv, plan)
+    needs = _needs(inv, plan, matrix, sizer)
+    by_source = dict(tuple(matrix.groupby("system", sort=False)))
     free = _free(inv, plan, sizer)
     p = inv.partitions
     used = p[p["state"].str.lower() == "running"].groupby("system")["curr_mem_mb"].sum()
@@ -170,7 +184,7 @@ def consolidation(inv: Inventory, plan: Plan, sizer: Sizer | None = None) -> pd.
         if source in receivers:
             continue
         trial = {k: list(v) for k, v in free.items() if k != source and k not in off}
-        placed = _place(inv, plan, source, trial, sizer, matrix, {source, *off})
+        placed = _place(inv, plan, source, trial, needs, by_source.get(source, matrix.iloc[:0]), {source, *off})
         if len(trial) and placed["action"].isin(["move", "shut down", "stays (not activated)"]).all():
             off.append(source)
             free = {**free, **trial}

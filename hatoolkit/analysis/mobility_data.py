@@ -20,6 +20,7 @@ from hatoolkit.model.plan import Plan
 
 BLOCKER_COLUMNS = ("system", "lpar_id", "partition", "destination", "rule", "status", "resource", "message",
                    "evidence", "fix")
+ALL_PAIRS_LIMIT = 24  # estates larger than this default to destinations on the same HMC (see destinations)
 ACTIVE_STATES = frozenset({"running", "open firmware"})
 INACTIVE_STATES = frozenset({"not activated"})
 _PROFILE_COLUMNS = ("io_slots", "lhea_logical_ports", "bsr_arrays", "redundant_err_path_reporting",
@@ -55,7 +56,10 @@ def current_profiles(inv: Inventory) -> pd.DataFrame:
 
 
 def destinations(inv: Inventory, plan: Plan) -> pd.DataFrame:
-    """(system, destination) pairs: plan targets for systems the plan names as a source, else all others."""
+    """(system, destination) pairs: the plan's targets (failover pairs, pools) for systems it names as a
+    source; for the others every other system, or, in estates of more than ALL_PAIRS_LIMIT systems, every
+    other system managed by the same HMC (an all-pairs matrix grows with the square of the estate and
+    stops being readable: name pools in plan.yaml to choose targets across HMCs)."""
     names = sorted(inv.systems["system"].dropna().unique().tolist())
     targets: dict[str, set[str]] = {}
     for pair in plan.pairs:
@@ -63,7 +67,18 @@ def destinations(inv: Inventory, plan: Plan) -> pd.DataFrame:
     for pool in plan.pools:
         for member in pool.systems:
             targets.setdefault(member, set()).update(s for s in pool.systems if s != member)
-    rows = [(s, d) for s in names for d in sorted(targets.get(s, set(names) - {s})) if d != s]
+    hmc = dict(zip(inv.systems["system"], inv.systems["hmc"], strict=True)) if "hmc" in inv.systems else {}
+    domains: dict[object, set[str]] = {}
+    for name in names:
+        domains.setdefault(hmc.get(name) if isinstance(hmc.get(name), str) else None, set()).add(name)
+    everyone = set(names)
+
+    def default(system: str) -> set[str]:
+        if len(names) <= ALL_PAIRS_LIMIT:
+            return everyone
+        return domains[hmc.get(system) if isinstance(hmc.get(system), str) else None]
+
+    rows = [(s, d) for s in names for d in sorted(targets.get(s) or default(s)) if d != s]
     return pd.DataFrame(rows, columns=["system", "destination"], dtype="str")
 
 

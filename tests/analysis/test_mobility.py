@@ -122,8 +122,8 @@ def test_evacuation_with_interim_sizer(sample_inventory, plan):
 class Unlimited:
     """A stand-in for analysis.capacity: every destination has room."""
 
-    def demand(self, inv, plan, partitions, destination):
-        return partitions[["system", "lpar_id"]].assign(proc_units=1.0, mem_mb=1.0)
+    def demand(self, inv, plan, cells):
+        return cells[["system", "lpar_id", "destination"]].assign(proc_units=1.0, mem_mb=1.0)
 
     def supply(self, inv, plan):
         return inv.systems[["system"]].assign(proc_units=1e9, mem_mb=1e12)
