@@ -130,3 +130,15 @@ def sys_value(data: MobilityData, systems: pd.Series, column: str) -> pd.Series:
     if column not in data.systems.columns:
         return pd.Series([pd.NA] * len(systems), index=systems.index, dtype=object)
     return systems.map(data.systems[column])
+
+
+def uncaptured(inv: Inventory, fragment: str) -> set[str]:
+    """Systems whose capture of a command (matched by a fragment, e.g. `--rsubtype scsi`) is missing or an error."""
+    g = inv.gaps
+    bad = g[g["code"].isin(["missing_capture", "hmc_message"]) & g["command"].fillna("").str.contains(fragment, regex=False)]
+    return set(bad["system"].dropna())
+
+
+def lpar_listed(inv: Inventory) -> set[str]:
+    """Systems whose partition listing (lssyscfg -r lpar) was captured: only there is 'no VIOS' a fact."""
+    return set(inv.partitions["system"]) - uncaptured(inv, "lssyscfg -r lpar")

@@ -12,7 +12,13 @@ from __future__ import annotations
 import pandas as pd
 
 from hatoolkit.analysis import vios as vio
-from hatoolkit.analysis.mobility_data import MobilityData, blocker_rows, empty_blockers
+from hatoolkit.analysis.mobility_data import (
+    MobilityData,
+    blocker_rows,
+    empty_blockers,
+    lpar_listed,
+    uncaptured,
+)
 
 RESERVING = frozenset({"single_path", "pr_exclusive"})
 
@@ -49,6 +55,7 @@ def ibmi_hosted(d: MobilityData) -> pd.DataFrame:
     unk = links[links["remote_lpar_id"].isna() | links["host_env"].isna()]
     host = disk["host"].astype("str")
     parts = [
+        _no_vscsi_listing(d),
         blocker_rows(disk, resource=disk["system"] + "/" + host,
                      message="virtual disks served by IBM i partition " + host + " (client slot "
                      + disk["slot_num"].astype("str") + "), not by a VIOS",
@@ -90,9 +97,10 @@ def vlan(d: MobilityData) -> pd.DataFrame:
     bridged = vio.bridged_vlans(d.inv)
     at_dest = bridged[["system", "vswitch", "vlan_id"]].drop_duplicates().rename(columns={"system": "destination"})
     per = per.merge(at_dest.assign(ok=True), on=["destination", "vswitch", "vlan_id"], how="left")
-    dest_known = per["destination"].isin(veth_systems)
+    listed = veth_systems & lpar_listed(d.inv)
+    dest_known = per["destination"].isin(listed)
     bad = per[per["ok"].isna() & dest_known]
-    unk_dest = c[~c["destination"].isin(veth_systems)]
+    unk_dest = c[~c["destination"].isin(listed)]
     unk_src = c[~c["system"].isin(veth_systems)]
     vl = bad["vlan_id"].astype("str")
     return _concat(
@@ -101,8 +109,8 @@ def vlan(d: MobilityData) -> pd.DataFrame:
                      + bad["destination"], evidence="vlan=" + vl + " vswitch=" + bad["vswitch"],
                      fix=bad["destination"] + ": bridge VLAN " + vl + " (" + bad["vswitch"] + ") on a VIOS SEA"),
         blocker_rows(unk_dest, status="unknown", destination=unk_dest["destination"],
-                     message="virtual Ethernet of " + unk_dest["destination"] + " not captured (lshwres -r virtualio "
-                     "--rsubtype eth)"),
+                     message="virtual Ethernet or partitions of " + unk_dest["destination"] + " not captured "
+                     "(lshwres -r virtualio --rsubtype eth, lssyscfg -r lpar)"),
         blocker_rows(unk_src, status="unknown", destination=unk_src["destination"],
                      message="virtual Ethernet of " + unk_src["system"] + " not captured: the partition's VLANs are unknown"),
     )
@@ -110,6 +118,15 @@ def vlan(d: MobilityData) -> pd.DataFrame:
 
 def _storage(d: MobilityData) -> pd.DataFrame:
     return _movers(d).merge(vio.client_storage(d.inv), on=["system", "lpar_id"])
+
+
+def _no_vscsi_listing(d: MobilityData) -> pd.DataFrame:
+    """Unknown rows for partitions of systems whose virtual SCSI listing is missing: their disks are unknown."""
+    m = _movers(d)
+    m = m[m["system"].isin(uncaptured(d.inv, "--rsubtype scsi"))]
+    return blocker_rows(m, status="unknown", evidence="virtual_scsi=not captured",
+                        message="virtual SCSI adapters of " + m["system"] + " not captured (lshwres -r virtualio "
+                        "--rsubtype scsi): the partition's disks are unknown")
 
 
 def backing(d: MobilityData) -> pd.DataFrame:
@@ -121,6 +138,7 @@ def backing(d: MobilityData) -> pd.DataFrame:
     unk = mapped[mapped["backing_type"].isna()]
     kind = bad["backing_type"].map({"lv": "a logical volume", "file": "a file", "optical": "virtual optical media"})
     return _concat(
+        _no_vscsi_listing(d),
         blocker_rows(no_data, status="unknown", resource=no_data["system"] + "/" + no_data["vios_name"],
                      message="no lsmap -all capture for VIOS " + no_data["vios_name"] + ": backing of its vSCSI disks unknown",
                      evidence="vios=" + no_data["vios_name"]),
@@ -145,6 +163,7 @@ def reserve(d: MobilityData) -> pd.DataFrame:
     policy = pv["reserve_policy"].str.lower()
     bad, unk = pv[policy.isin(RESERVING)], pv[policy.isna()]
     return _concat(
+        _no_vscsi_listing(d),
         blocker_rows(bad, resource=bad["system"] + "/" + bad["vios_name"] + "/" + bad["backing_device"],
                      message=bad["backing_device"] + " on " + bad["vios_name"] + " (behind " + bad["vtd"]
                      + ") has reserve_policy=" + bad["reserve_policy"],
@@ -172,7 +191,7 @@ def lun_visibility(d: MobilityData) -> pd.DataFrame:
         columns={"system": "destination", "any": "free_any", "size": "copies"})
     per = per.merge(vis, on=["destination", "udid"], how="left")
     known = per["destination"].isin(seen)
-    no_vios = ~known & per["destination"].isin(set(d.inv.partitions["system"])) \
+    no_vios = ~known & per["destination"].isin(lpar_listed(d.inv)) \
         & ~per["destination"].isin(set(vios_ids["system"]))
     missing = per[known & per["copies"].isna()]
     reserved = per[known & per["copies"].notna() & ~per["free_any"].fillna(False).astype(bool)]
@@ -180,6 +199,7 @@ def lun_visibility(d: MobilityData) -> pd.DataFrame:
     none = per[no_vios].drop_duplicates(["system", "lpar_id", "destination"])
     short = "…" + missing["udid"].str[-22:]
     return _concat(
+        _no_vscsi_listing(d),
         blocker_rows(missing, destination=missing["destination"], resource=missing["destination"] + "/" + short,
                      message="LUN of " + missing["backing_device"] + " on " + missing["vios_name"]
                      + " is not visible to any VIOS of " + missing["destination"],

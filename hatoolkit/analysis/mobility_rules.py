@@ -18,7 +18,13 @@ import pandas as pd
 
 from hatoolkit.analysis import hardware as hw
 from hatoolkit.analysis import vios as vio
-from hatoolkit.analysis.mobility_data import MobilityData, blocker_rows, empty_blockers, sys_value
+from hatoolkit.analysis.mobility_data import (
+    MobilityData,
+    blocker_rows,
+    empty_blockers,
+    lpar_listed,
+    sys_value,
+)
 
 Rows = pd.DataFrame
 
@@ -97,8 +103,12 @@ def msp(d: MobilityData) -> Rows:
     usable = v[(v["msp"].fillna(False).astype(bool)) & (v["state"].str.lower() == "running")
                & (v["rmc_state"].str.lower() == "active")]
     status: dict[str, tuple[str, str]] = {}
+    listed = lpar_listed(d.inv)
     for system in d.systems.index:
         mine = v[v["system"] == system]
+        if system not in listed:
+            status[system] = ("unknown", "partitions=not captured")
+            continue
         text = " ".join(f"{n}:msp={'unknown' if pd.isna(m) else int(bool(m))}"
                         for n, m in zip(mine["name"], mine["msp"], strict=True)) or "vios=none"
         if (usable["system"] == system).any():

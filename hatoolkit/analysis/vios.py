@@ -83,6 +83,20 @@ def trunk_bridging(inv: Inventory) -> pd.DataFrame:
                          basis=pd.Series(basis, index=trunks.index, dtype="str"))
 
 
+def sea_trunks(inv: Inventory) -> pd.DataFrame:
+    """One row per SEA x trunk adapter with the SEA's settings and the trunk's HMC priority and VLANs.
+
+    Columns: system, vios_lpar_id, sea, ha_mode, state, real_adapter, ctl_chan, slot_num, trunk_priority,
+    vswitch, port_vlan_id, addl_vlan_ids — the natural input for SEA failover-pair checks.
+    """
+    trunks = trunk_bridging(inv)
+    trunks = trunks[trunks["basis"] == "sea"].drop(columns=["basis", "source"])
+    seas = inv.seas[["system", "vios_lpar_id", "sea", "ha_mode", "state", "real_adapter", "ctl_chan"]]
+    return trunks.merge(seas, on=["system", "vios_lpar_id", "sea"], how="left")[
+        ["system", "vios_lpar_id", "sea", "ha_mode", "state", "real_adapter", "ctl_chan", "slot_num", "trunk_priority",
+         "vswitch", "port_vlan_id", "addl_vlan_ids"]].reset_index(drop=True)
+
+
 @lru_cache(maxsize=8)
 def bridged_vlans(inv: Inventory) -> pd.DataFrame:
     """(system, vswitch, vlan_id) bridged to the outside by a VIOS, one row per bridging VIOS/trunk.
@@ -132,13 +146,14 @@ def client_storage(inv: Inventory) -> pd.DataFrame:
     links = links[["system", "lpar_id", "vios_lpar_id", "vios_name"]].drop_duplicates()
     maps = inv.vios_mappings[inv.vios_mappings["kind"] == "scsi"]
     with_data = set(map(tuple, maps[["system", "vios_lpar_id"]].drop_duplicates().itertuples(index=False)))
-    links = links.assign(vios_data=[(s, int(v)) in with_data for s, v in zip(links["system"], links["vios_lpar_id"],
-                                                                            strict=True)])
+    links = links.assign(vios_data=pd.Series([(s, int(v)) in with_data for s, v in zip(
+        links["system"], links["vios_lpar_id"], strict=True)], index=links.index, dtype=bool))
     vtds = maps[maps["vtd"].notna()].rename(columns={"client_lpar_id": "lpar_id"})
     vtds = vtds[["system", "vios_lpar_id", "lpar_id", "slot_num", "vtd", "backing_device", "backing_type", "source"]]
     out = links.merge(vtds, on=["system", "vios_lpar_id", "lpar_id"], how="left")
     disks = inv.disks[["system", "vios_lpar_id", "hdisk", "udid", "reserve_policy"]].rename(
         columns={"hdisk": "backing_device"})
     out = out.merge(disks.assign(disk_known=True), on=["system", "vios_lpar_id", "backing_device"], how="left")
-    out["disk_known"] = out["disk_known"].astype("boolean").fillna(False)
+    out["disk_known"] = out["disk_known"].astype("boolean").fillna(False).astype(bool)
+    out["vios_data"] = out["vios_data"].astype(bool)
     return out.reset_index(drop=True)

@@ -237,15 +237,34 @@ def _ha218_unknown() -> Lab:
     return lab
 
 
+def _ha206_unknown() -> Lab:
+    lab = standard(("pass_DST", "fail_DST_unlisted"))
+    lab.skip_kinds["fail_DST_unlisted"] = ("sys", "prof", "proc_sys", "proc_lpar", "procpool", "mem_sys", "mem_lpar",
+                                           "veth", "vscsi", "vfc", "io_slot")
+    lab.lpar("SRC", 3, "lp_running")
+    return lab
+
+
+def _ha213_unknown() -> Lab:
+    lab = standard()
+    lab.lpar("SRC", 3, "fail_disks_unknown")
+    lab.lpar("SRC", 4, "fail_npiv_unknown_too", storage="npiv")  # without the listing, no one knows it has no vSCSI
+    lab.skip_kinds["SRC"] = ("sys", "lpar", "prof", "proc_sys", "proc_lpar", "procpool", "mem_sys", "mem_lpar", "veth",
+                             "vfc", "io_slot")
+    return lab
+
+
 CASES = {
     "HA201": Case("HA201", _ha201, by_destination=True),
     "HA201-generation": Case("HA201", _ha201_generation, by_destination=True),
     "HA203-unknown": Case("HA203", _ha203_unknown, status="unknown"),
     "HA206": Case("HA206", _ha206, by_destination=True),
+    "HA206-unknown": Case("HA206", _ha206_unknown, by_destination=True, status="unknown"),
     "HA208": Case("HA208", _ha208, by_destination=True),
     "HA209": Case("HA209", _ha209, by_destination=True),
     "HA211": Case("HA211", _ha211, by_destination=True),
     "HA212-unknown": Case("HA212", _ha212_unknown, status="unknown"),
+    "HA213-unknown": Case("HA213", _ha213_unknown, status="unknown"),
     "HA218-unknown": Case("HA218", _ha218_unknown, status="unknown"),
 }
 

@@ -160,3 +160,14 @@ def test_chkdev_and_lspath_layouts():
                               "Failed  hdisk0  fscsi1  5005076801403b2f,0", "Enabled wat"], 1)
     assert [(r["status"], r["parent"]) for r in paths.rows["disk_paths"]] == [("Enabled", "fscsi0"), ("Failed", "fscsi1")]
     assert [p.line for p in paths.problems] == [5]
+
+
+def test_reserve_policy_listing_over_all_disks(write, tmp_path):
+    _estate(write)
+    write("vios/SYS1/VIOS-A/rp.txt", "$ lsdev -type disk -attr reserve_policy\nname     value\n\nhdisk0   single_path\n"
+          "hdisk4   no_reserve\nwhat is this\n")
+    write("vios/SYS1/VIOS-A/lsmap.txt", "$ lsmap -all\n" + lsmap(1))
+    inv = load_inventory(tmp_path)
+    assert dict(zip(inv.disks["hdisk"], inv.disks["reserve_policy"], strict=True)) == {"hdisk0": "single_path",
+                                                                                      "hdisk4": "no_reserve"}
+    assert inv.gaps.loc[inv.gaps["code"] == "unparseable", "line"].tolist() == [6]
