@@ -20,6 +20,7 @@ from functools import lru_cache
 import pandas as pd
 
 from hatoolkit.analysis import mobility_io as io
+from hatoolkit.analysis import mobility_os as os_rules
 from hatoolkit.analysis import mobility_rules as r
 from hatoolkit.analysis.mobility_data import (
     BLOCKER_COLUMNS,
@@ -51,7 +52,7 @@ RULES: list[Rule] = [
     Rule("huge_pages", "huge pages", r.huge_pages),
     Rule("bsr", "BSR arrays", r.bsr),
     Rule("error_path", "redundant error path", r.error_path),
-    Rule("os_level", "OS level", r.os_level),
+    Rule("os_level", "OS level", os_rules.os_level),
     # Destination capacity (check HA219) is appended here once analysis.capacity lands (issue 4).
 ]
 CAPACITY_CAVEAT = "destination processor/memory capacity not evaluated in this matrix (see the capacity page)"

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from hatoolkit.ingest import vios_devices as dev
 from hatoolkit.ingest import vios_lsmap as lsm
+from hatoolkit.ingest import vios_npiv as npv
 from hatoolkit.ingest.capture import Section
 from hatoolkit.ingest.commands import Command, parse_command
 from hatoolkit.ingest.records import MESSAGE_RE, Problem
@@ -106,9 +107,9 @@ def _by_command(cmd: Command, lines: list[str], first: int, cap: ViosCapture) ->
         return
     if name == "lsmap":
         if "-npiv" in cmd.flags:
-            parsed = lsm.parse_npiv_fmt(lines, first, fmt, fields) if fmt else lsm.parse_npiv(lines, first)
+            parsed = npv.parse_npiv_fmt(lines, first, fmt, fields) if fmt else npv.parse_npiv(lines, first)
         elif "-net" in cmd.flags:
-            parsed = lsm.parse_net_fmt(lines, first, fmt, fields) if fmt else lsm.parse_net(lines, first)
+            parsed = npv.parse_net_fmt(lines, first, fmt, fields) if fmt else npv.parse_net(lines, first)
         else:
             parsed = lsm.parse_lsmap_fmt(lines, first, fmt, fields) if fmt else lsm.parse_lsmap(lines, first)
         _take(cap, parsed, "vios_lsmap")
@@ -216,13 +217,13 @@ def _parse_segment(kind: str, body: list[str], start: int) -> lsm.Parsed:
     if kind == "lsmap_fmt":
         return lsm.parse_lsmap_fmt(body, start)
     if kind == "npiv_fmt":
-        return lsm.parse_npiv_fmt(body, start)
+        return npv.parse_npiv_fmt(body, start)
     if kind == "lsmap":
         return lsm.parse_lsmap(body, start)
     if kind == "npiv":
-        return lsm.parse_npiv(body, start)
+        return npv.parse_npiv(body, start)
     if kind == "net":
-        return lsm.parse_net(body, start)
+        return npv.parse_net(body, start)
     if kind == "sea_report":
         return dev.parse_sea_report(body, start)
     return lsm.Parsed()
