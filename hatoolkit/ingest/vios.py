@@ -31,6 +31,7 @@ KNOWN_UNUSED = frozenset({
 VIOS_COMMANDS = frozenset({"lsmap", "lsdev", "chkdev", "lspath", "lssea", "uname", "hostname"}) | KNOWN_UNUSED
 _FMT_VHOST = re.compile(r"^vhost\d+:")
 _FMT_VFC = re.compile(r"^vfchost\d+:")
+_IOSCLI_RE = re.compile(r"^\s*(?:/usr/ios/cli/)?ioscli\s+")  # root (oem_setup_env) runs padmin commands via ioscli
 _VIOS_MARKERS = re.compile(r"^\s*(?:vhost\d|vfchost\d|SVSA\s|Name\s+Physloc|SVEA\s|SEA\s*:|attribute\s+value|"
                            r"VIOS hostname:|running lssea)", re.M)
 _FILE_DEVICE_RE = re.compile(r"(?:^|[_\-.])((?:ent|hdisk)\d+)[_\-.].*attr", re.I)
@@ -67,7 +68,8 @@ def is_vios_command(cmd: Command) -> bool:
 
 def read_section(section: Section) -> ViosCapture | None:
     """Parse a section if it is VIOS output (None: not ours, let another reader try)."""
-    cmd = parse_command(section.command) if section.command else None
+    command = _IOSCLI_RE.sub("", section.command) if section.command else None
+    cmd = parse_command(command) if command else None
     if cmd is not None and not is_vios_command(cmd):
         return None
     system, vios = layout_hints(section.file)

@@ -171,3 +171,11 @@ def test_reserve_policy_listing_over_all_disks(write, tmp_path):
     assert dict(zip(inv.disks["hdisk"], inv.disks["reserve_policy"], strict=True)) == {"hdisk0": "single_path",
                                                                                       "hdisk4": "no_reserve"}
     assert inv.gaps.loc[inv.gaps["code"] == "unparseable", "line"].tolist() == [6]
+
+
+def test_root_captures_through_ioscli(write, tmp_path):
+    _estate(write)
+    write("vios/SYS1/VIOS-A/root.txt", "$ /usr/ios/cli/ioscli lsmap -all\n" + lsmap(1))
+    inv = load_inventory(tmp_path)
+    assert inv.vios_mappings["vtd"].tolist() == ["vtapp1"]
+    assert not inv.gaps["code"].isin(["unknown_command"]).any()

@@ -11,6 +11,7 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
+from hatoolkit.analysis.mobility import rule_labels
 from hatoolkit.report.theme import (
     CATEGORY_PALETTE,
     EVACUATION_COLORS,
@@ -48,7 +49,9 @@ def readiness_heatmap(matrix: pd.DataFrame, *, title: str = "LPM readiness: part
                       category=[_category(s, f) for s, f in zip(matrix["status"], matrix["first_blocker"], strict=True)])
     rows = list(dict.fromkeys(m["row"]))
     cols = sorted(m["destination"].unique())
-    blockers = [c for c in dict.fromkeys(m["category"]) if c not in ("ready", "unknown")]
+    present = set(m["category"])
+    blockers = [label for label in rule_labels().values() if label in present]
+    blockers += sorted(present - set(blockers) - {"ready", "unknown"})
     colors = {**READINESS_COLORS, **{b: CATEGORY_PALETTE[i % len(CATEGORY_PALETTE)] for i, b in enumerate(blockers)}}
     size = max(8, min(30, int(420 / max(len(rows), len(cols), 1))))
     for category in ["ready", "unknown", *blockers]:
