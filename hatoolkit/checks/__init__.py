@@ -4,7 +4,12 @@ Modules are imported here by name (explicit, no discovery magic): importing this
 fills REGISTRY.
 """
 
-from hatoolkit.checks import backups, inputs  # noqa: F401
+from hatoolkit.checks import (  # noqa: F401
+    backups,
+    inputs,
+    mobility,
+    mobility_io,
+)
 from hatoolkit.checks.registry import REGISTRY, CheckSpec, Outcome, check, run_checks
 
 __all__ = ["REGISTRY", "CheckSpec", "Outcome", "check", "run_checks"]

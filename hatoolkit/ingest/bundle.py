@@ -19,7 +19,7 @@ import pandas as pd
 import pandera.errors as pa_errors
 
 from hatoolkit.errors import HatoolkitError, IngestError
-from hatoolkit.ingest import hmc_assemble, hmc_cli, ibmi
+from hatoolkit.ingest import hmc_assemble, hmc_cli, ibmi, vios, vios_assemble
 from hatoolkit.ingest.capture import Section, load_sections
 from hatoolkit.ingest.gaps import GapLog
 from hatoolkit.ingest.records import classify_line
@@ -45,6 +45,11 @@ FRAME_KEYS: dict[str, list[str]] = {
     "nwsds": ["system", "partition", "nwsd"],
     "storage_spaces": ["system", "partition", "nwsstg", "nwsd"],
     "save_events": ["system", "partition", "operation", "nwsstg", "started_at", "saved_at"],
+    "vios_mappings": ["system", "vios_lpar_id", "adapter", "vtd"],
+    "seas": ["system", "vios_lpar_id", "sea"],
+    "etherchannels": ["system", "vios_lpar_id", "device"],
+    "disks": ["system", "vios_lpar_id", "hdisk"],
+    "disk_paths": ["system", "vios_lpar_id", "hdisk", "parent", "connection"],
 }
 
 
@@ -130,6 +135,32 @@ FILE_READERS.append(_ibmi_file)
 ASSEMBLERS.append(_ibmi_assemble)
 
 
+def _vios_section(section: Section, ctx: LoadContext) -> tuple[int, str] | None:
+    capture = vios.read_section(section)
+    if capture is None:
+        return None
+    ctx.pieces["vios"].append(capture)
+    for problem in capture.parsed.problems:
+        ctx.gaps.add("hmc_message" if problem.code == "message" else problem.code, problem.text, file=section.file,
+                     line=problem.line, system=capture.system_hint, command=capture.command)
+    return capture.parsed.count, capture.kind
+
+
+def _vios_assemble(ctx: LoadContext) -> dict[str, pd.DataFrame]:
+    captures = [p for p in ctx.pieces.get("vios", []) if isinstance(p, vios.ViosCapture)]
+    if not captures:
+        return {}
+    return vios_assemble.assemble(captures, ctx.assembled.get("systems", pd.DataFrame()),
+                                  ctx.assembled.get("partitions", pd.DataFrame()), ctx.gaps)
+
+
+# VIOS output without a command line would otherwise be claimed (as unrecognised) by the HMC reader;
+# the VIOS reader returns None for anything that is not VIOS output. Its assembler runs after the
+# HMC one (and any other estate source) because it places VIOS captures on their systems.
+SECTION_READERS.insert(0, _vios_section)
+ASSEMBLERS.append(_vios_assemble)
+
+
 def load_inventory(path: str | Path) -> Inventory:
     """Read every export under `path` (a bundle folder or one capture file) into an Inventory.
 
@@ -212,7 +243,8 @@ def _read_file(file: Path, rel: str, ctx: LoadContext) -> None:
             kinds.append("-")
     record["records"] = total
     record["commands"] = ";".join(dict.fromkeys(k for k in kinds if k not in ("-", "unrecognised"))) or None
-    record["format"] = "hmc_cli" if record["commands"] else "text"
+    record["format"] = ("vios" if all(k.startswith("vios") for k in kinds if k not in ("-", "unrecognised"))
+                        else "hmc_cli") if record["commands"] else "text"
 
 
 _HARMLESS = frozenset({"no_results", "unknown_command", "recognition"})

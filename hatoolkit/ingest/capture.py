@@ -19,7 +19,7 @@ from hatoolkit.errors import IngestError
 
 # `hscroot@hmc1:~> cmd`, `user@host:/path$ cmd`, `padmin@vios1 $ cmd`, `$ cmd`, `hmc:~> cmd`
 PROMPT_RE = re.compile(
-    r"^\s*(?:[\w.\-]+@[\w.\-]+(?::[^\s>$#]*)?\s*[>$#]|[\w.\-]+:~?[^\s>$#]*>|\$)(?:\s+(?P<cmd>\S.*?))?\s*$"
+    r"^\s*(?:[\w.\-]+@[\w.\-]+(?::[^\s>$#]*)?\s*[>$#]|[\w.\-]+:~?[^\s<>$#]*>|\$)(?:\s+(?P<cmd>\S.*?))?\s*$"
 )
 HASH_SEPARATOR_RE = re.compile(r"^###command:(?P<cmd>.*?)###\s*$")
 PIPE_PREFIX_RE = re.compile(r"^(?P<cmd>[^|\n]{1,300})\| \|(?P<rest>.*)$")

@@ -28,6 +28,7 @@ from hatoolkit.model.hmc import (
     VirtualScsi,
 )
 from hatoolkit.model.ibmi import IbmiPartitions, Nwsds, SaveEvents, StorageSpaces
+from hatoolkit.model.vios import DiskPaths, Disks, EtherChannels, Seas, ViosMappings
 
 
 class Gaps(pa.DataFrameModel):
@@ -77,6 +78,11 @@ FRAME_MODELS: MappingProxyType[str, type[fr.FrameModel]] = MappingProxyType(
         "nwsds": Nwsds,
         "storage_spaces": StorageSpaces,
         "save_events": SaveEvents,
+        "vios_mappings": ViosMappings,
+        "seas": Seas,
+        "etherchannels": EtherChannels,
+        "disks": Disks,
+        "disk_paths": DiskPaths,
     }
 )
 
@@ -102,6 +108,11 @@ class Inventory:
     nwsds: pd.DataFrame = field(default_factory=_empty("nwsds"))
     storage_spaces: pd.DataFrame = field(default_factory=_empty("storage_spaces"))
     save_events: pd.DataFrame = field(default_factory=_empty("save_events"))
+    vios_mappings: pd.DataFrame = field(default_factory=_empty("vios_mappings"))
+    seas: pd.DataFrame = field(default_factory=_empty("seas"))
+    etherchannels: pd.DataFrame = field(default_factory=_empty("etherchannels"))
+    disks: pd.DataFrame = field(default_factory=_empty("disks"))
+    disk_paths: pd.DataFrame = field(default_factory=_empty("disk_paths"))
     gaps: pd.DataFrame = field(default_factory=lambda: fr.empty(Gaps))
     files: pd.DataFrame = field(default_factory=lambda: fr.empty(Files))
     root: str | None = None

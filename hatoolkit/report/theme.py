@@ -19,3 +19,10 @@ FAMILY_DISPLAY: tuple[str, ...] = FAMILY_ORDER
 FONT_FAMILY = "Open Sans, DejaVu Sans, Arial, sans-serif"
 # Slide-ready static charts: 16:9, exported at 2x -> 1920x1080.
 SLIDE_WIDTH_PX, SLIDE_HEIGHT_PX, SLIDE_SCALE = 960, 540, 2
+# LPM readiness: a cell is ready, unknown, or coloured by its first blocker (categorical palette).
+READINESS_COLORS: dict[str, str] = {"ready": OK_COLOR, "unknown": "#9ca3af"}
+CATEGORY_PALETTE: tuple[str, ...] = ("#dc2626", "#ea580c", "#d97706", "#7c3aed", "#db2777", "#0891b2", "#4f46e5",
+                                     "#b91c1c", "#65a30d", "#0d9488", "#9333ea", "#c2410c", "#be185d", "#1d4ed8",
+                                     "#a16207", "#15803d", "#6d28d9", "#0e7490", "#7f1d1d")
+EVACUATION_COLORS: dict[str, str] = {"move": OK_COLOR, "shut down": "#60a5fa", "stays (not activated)": "#d1d5db",
+                                     "blocked": "#dc2626", "no capacity": "#f59e0b", "capacity unknown": "#6b7280"}

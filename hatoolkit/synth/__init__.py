@@ -10,7 +10,8 @@ from hatoolkit.synth.estate import Estate
 from hatoolkit.synth.fleet import fleet
 from hatoolkit.synth.hmc_writer import STYLES, Quirks, write_system
 from hatoolkit.synth.ibmi_writer import write_ibmi
-from hatoolkit.synth.sample import sample_estate
+from hatoolkit.synth.sample import SAMPLE_VIOS_CAPTURE, sample_estate
+from hatoolkit.synth.vios_writer import write_vios
 
 FORMATS = ("cli", "rest")  # `hatoolkit synth --format`: HMC CLI captures, HMC REST XML (or both)
 
@@ -27,9 +28,10 @@ SAMPLE_CAPTURE = {
 
 
 def write_estate(estate: Estate, out: Path, styles: dict[str, tuple[str, Quirks, tuple[str, ...] | None]] | None = None,
-                 formats: tuple[str, ...] = ("cli",)) -> list[Path]:
+                 formats: tuple[str, ...] = ("cli",), vios_styles: dict[str, str] | None = None) -> list[Path]:
     """Write every system of the estate: CLI captures (style per system, rotating through STYLES by
-    default) and/or REST XML (`formats`), both rendered from the same estate."""
+    default) and/or REST XML (`formats`), both rendered from the same estate; VIOS captures for VIOS
+    that have a VIOS-side configuration (vios/<system>/, style per VIOS); IBM i exports."""
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise ValueError(f"unknown format(s) {sorted(unknown)}; one of {FORMATS}")
@@ -40,6 +42,8 @@ def write_estate(estate: Estate, out: Path, styles: dict[str, tuple[str, Quirks,
             written += write_system(system, out, style, quirks, kinds)
         if "rest" in formats:
             written += rest_writer.write_system(system, out)
+        if any(lp.vios_config for lp in system.lpars):
+            written += write_vios(system, out, vios_styles or "files")
         written += write_ibmi(system, out, estate.ibmi_zone)  # IBM i exports are the same either way
     if estate.plan_yaml:
         plan = out / "plan.yaml"
@@ -50,7 +54,7 @@ def write_estate(estate: Estate, out: Path, styles: dict[str, tuple[str, Quirks,
 
 def _fresh(out: Path) -> None:
     """Remove what a previous synth run wrote (only hatoolkit's own folders), keep anything else."""
-    for name in ("hmc", "ibmi", "rest"):
+    for name in ("hmc", "ibmi", "rest", "vios"):
         if (out / name).is_dir():
             shutil.rmtree(out / name)
     out.mkdir(parents=True, exist_ok=True)
@@ -64,7 +68,7 @@ def write_fleet(out: Path, systems: int, seed: int = 1, lpars_per_system: int = 
 
 def write_sample(out: Path, formats: tuple[str, ...] = ("cli",)) -> list[Path]:
     _fresh(out)
-    return write_estate(sample_estate(), out, SAMPLE_CAPTURE, formats=formats)
+    return write_estate(sample_estate(), out, SAMPLE_CAPTURE, formats=formats, vios_styles=SAMPLE_VIOS_CAPTURE)
 
 
 __all__ = ["FORMATS", "Estate", "fleet", "sample_estate", "write_estate", "write_fleet", "write_sample"]

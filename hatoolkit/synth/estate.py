@@ -129,6 +129,60 @@ class IbmiHost:
 
 
 @dataclass
+class ViosDisk:
+    """An hdisk as one VIOS sees it; the same LUN (udid) has its own hdisk name on each VIOS."""
+
+    hdisk: str
+    udid: str
+    reserve_policy: str = "no_reserve"
+    pvid: str | None = None
+    local: bool = False  # a VIOS-internal SAS disk (rootvg), not a SAN LUN
+    paths: tuple[tuple[str, str, str], ...] = ()  # (parent fscsiN, status, connection)
+
+
+@dataclass
+class Vtd:
+    """A virtual target device on a vhost: what backs one client disk."""
+
+    name: str
+    backing: str  # hdisk name, logical volume name, or file path
+    lun: int = 1
+
+
+@dataclass
+class ViosSea:
+    sea: str
+    real_adapter: str
+    virt_adapters: tuple[str, ...]
+    pvid: int
+    ctl_chan: str | None = None
+    ha_mode: str = "auto"
+
+
+@dataclass
+class ViosEtherChannel:
+    device: str
+    adapter_names: tuple[str, ...]
+    backup_adapter: str | None = None
+    mode: str = "8023ad"
+    hash_mode: str = "src_dst_port"
+
+
+@dataclass
+class ViosConfig:
+    """What a VIOS itself reports (lsmap, lsdev, chkdev, lspath); the HMC sees none of it."""
+
+    hostname: str
+    disks: list[ViosDisk] = field(default_factory=list)
+    vtds: dict[int, list[Vtd]] = field(default_factory=dict)  # server vSCSI slot -> targets
+    fc_ports: dict[int, str] = field(default_factory=dict)  # server vFC slot -> physical port fcsN
+    veth_devices: dict[int, str] = field(default_factory=dict)  # virtual Ethernet slot -> entN
+    seas: list[ViosSea] = field(default_factory=list)
+    etherchannels: list[ViosEtherChannel] = field(default_factory=list)
+    logical_volumes: tuple[str, ...] = ()
+
+
+@dataclass
 class Lpar:
     id: int
     name: str
@@ -169,6 +223,7 @@ class Lpar:
     vscsi: list[VScsi] = field(default_factory=list)
     vfc: list[VFc] = field(default_factory=list)
     ibmi: IbmiHost | None = None  # IBM i exports of a hosting partition (synth/ibmi_writer.py)
+    vios_config: ViosConfig | None = None  # VIOS only: the VIOS-side view (see synth/vios_build.py)
 
     @property
     def running(self) -> bool:

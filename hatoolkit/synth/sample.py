@@ -22,6 +22,16 @@ transactional = high change in `storage.assign`) was saved once and never restor
 never saved; LNXGST1ROOT is restored weekly under a new name LNXROOTDR (renamed on the backup,
 linked there, fresh); LNXGST1DATA was last copied on 18 Oct (over 4x its 7-day RPO) and changed
 since. IBMI-GUEST1's NWSD exists on DR-1 but its LPAR does not; LNX-GUEST1 is defined there.
+
+VIOS side (vios/<system>/<vios>/, issue 5): PRD-1, PRD-2 and DR-1 share one stretched SAN
+fabric, so each VIOS sees the client LUNs of all three (by UDID; hdisk names differ per VIOS),
+except MQ's data LUN, which is not zoned to DR-1. PRD-1's SEA pair load-shares
+(ha_mode=sharing) over 802.3ad EtherChannels, PRD-2's fails over (auto) over NIB
+EtherChannels, DR-1's SEAs sit on a single port and bridge VLANs 10 and 20 only (not 30).
+LNX-BATCH's data LUN has reserve_policy=single_path on PRD-1-VIOS2; DEV-WEB's data disk is
+a logical volume on DR-1-VIOS1. DR-1's VIOS host names (drvios1/2) differ from their partition
+names. Captured as: PRD-1-VIOS1 `cmd| |line` script output, PRD-1-VIOS2 one file per command
+(-fmt layouts), PRD-2 through `viosvrcmd` on the HMC, DR-1 padmin sessions.
 """
 
 from __future__ import annotations
@@ -38,6 +48,7 @@ from hatoolkit.synth.estate import (
     SaveOp,
     StorageSpace,
 )
+from hatoolkit.synth.vios_build import SanNet, ViosTweaks, configure_vios
 
 AIX73 = "AIX 7.3 7300-02-02-2420"
 AIX72 = "AIX 7.2 7200-05-08-2420"
@@ -244,8 +255,29 @@ def _ibmihost_dr() -> IbmiHost:
     )
 
 
+# How the sample's VIOS are captured (synth/vios_writer.py styles), per VIOS partition.
+SAMPLE_VIOS_CAPTURE = {"PRD-1-VIOS1": "pipe", "PRD-1-VIOS2": "files", "PRD-2-VIOS1": "viosvrcmd",
+                       "PRD-2-VIOS2": "viosvrcmd", "DR-1-VIOS1": "padmin", "DR-1-VIOS2": "padmin"}
+
+
+def _vios_side(estate: Estate) -> None:
+    nets = {"PRD-1": SanNet(ha_mode="sharing", real_adapter="etherchannel"),
+            "PRD-2": SanNet(ha_mode="auto", real_adapter="nib"),
+            "DR-1": SanNet(ha_mode="auto", real_adapter="ent0")}
+    tweaks = ViosTweaks(
+        data_luns=frozenset({"ERP-DB", "MQ", "LNX-BATCH", "DEV-ERP", "DEV-WEB"}),
+        reserve={("PRD-1-VIOS2", "LNX-BATCH/data"): "single_path"},
+        lv_backed={("DR-1-VIOS1", "DEV-WEB/data"): "devweb_lv01"},
+        hidden={("PRD-1", "MQ", "data"): frozenset({"DR-1"})},
+        hostnames={"DR-1-VIOS1": "drvios1", "DR-1-VIOS2": "drvios2"},
+    )
+    configure_vios(estate, nets, tweaks)
+
+
 def sample_estate() -> Estate:
     systems = [_prd1(), _prd2(), _ibmi7(), _dr1()]
     for s in systems:
         s.check()  # type: ignore[attr-defined]
-    return Estate(systems, plan_yaml=PLAN_YAML)  # type: ignore[arg-type]
+    estate = Estate(systems, plan_yaml=PLAN_YAML)  # type: ignore[arg-type]
+    _vios_side(estate)
+    return estate

@@ -46,6 +46,19 @@ def assert_same_inventory(cli: Inventory, rest: Inventory) -> None:
             assert all(column in text for column in columns)
 
 
+def assert_same_findings(f_cli: pd.DataFrame, f_rest: pd.DataFrame) -> None:
+    """Identical, except where REST cannot carry a field (SOURCE_GAPS): there REST says `unknown`, never passes."""
+    key = ["check_id", "system", "partition", "resource", "destination"]
+    merged = f_cli.merge(f_rest, how="outer", indicator=True)
+    only_cli = merged[merged["_merge"] == "left_only"]
+    only_rest = merged[merged["_merge"] == "right_only"]
+    assert (only_rest["status"] == "unknown").all(), only_rest.to_string()
+    unknown_in_rest = set(map(tuple, only_rest[["check_id", "system", "partition"]].itertuples(index=False)))
+    for row in only_cli[key].itertuples(index=False):
+        assert (row.check_id, row.system, row.partition) in unknown_in_rest, f"REST lost finding {tuple(row)}"
+    assert set(only_cli["check_id"]) <= {"HA204"}, "only HEA (not carried by REST) may differ"
+
+
 def _both(estate, tmp_path: Path) -> tuple[Inventory, Inventory]:
     write_estate(estate, tmp_path / "cli", {s.name: ("files", __import__("hatoolkit.synth.hmc_writer",
                                                                           fromlist=["Quirks"]).Quirks(), None)
@@ -62,7 +75,7 @@ def test_sample_estate_cli_and_rest_are_the_same_inventory(tmp_path: Path) -> No
     plan = plan_from_text(PLAN_YAML)
     f_cli, cov_cli = run_checks(cli, plan)
     f_rest, cov_rest = run_checks(rest, plan)
-    pd.testing.assert_frame_equal(f_cli.reset_index(drop=True), f_rest.reset_index(drop=True))
+    assert_same_findings(f_cli, f_rest)
     assert cov_cli["error"].isna().all() and cov_rest["error"].isna().all()
 
 

@@ -1,0 +1,144 @@
+"""The inputs of LPM readiness, prepared once: who could move, in which mode, and to where.
+
+A mover is every partition in the plan's scope that is not a VIOS: running partitions (and
+those in Open Firmware) move *active*, partitions not activated move *inactive*; any other state
+cannot move now. Candidate destinations are the plan's targets (failover pairs, pools) for the
+systems the plan names, and every other managed system for the rest. Rules add one row per
+blocker to a frame shaped by `blocker_rows`, with `destination` NA when the blocker holds for
+every destination (a property of the partition itself).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from hatoolkit.model.inventory import Inventory
+from hatoolkit.model.plan import Plan
+
+BLOCKER_COLUMNS = ("system", "lpar_id", "partition", "destination", "rule", "status", "resource", "message",
+                   "evidence", "fix")
+ALL_PAIRS_LIMIT = 24  # estates larger than this default to destinations on the same HMC (see destinations)
+ACTIVE_STATES = frozenset({"running", "open firmware"})
+INACTIVE_STATES = frozenset({"not activated"})
+_PROFILE_COLUMNS = ("io_slots", "lhea_logical_ports", "bsr_arrays", "redundant_err_path_reporting",
+                    "lpar_proc_compat_mode", "max_num_huge_pages", "desired_num_huge_pages")
+
+
+@dataclass(frozen=True, eq=False)
+class MobilityData:
+    """Prepared frames: `movers` (one row per partition), `cells` (partition x destination), `systems`."""
+
+    inv: Inventory
+    plan: Plan
+    movers: pd.DataFrame
+    cells: pd.DataFrame
+    systems: pd.DataFrame
+
+
+def _mode(state: object) -> str | None:
+    text = str(state).strip().lower() if isinstance(state, str) else ""
+    return "active" if text in ACTIVE_STATES else ("inactive" if text in INACTIVE_STATES else None)
+
+
+def current_profiles(inv: Inventory) -> pd.DataFrame:
+    """The profile each partition runs (curr_profile), else its default, else its only profile."""
+    p = inv.partitions[["system", "lpar_id", "curr_profile", "default_profile"]]
+    prof = inv.profiles
+    wanted = p.assign(profile=p["curr_profile"].fillna(p["default_profile"]))[["system", "lpar_id", "profile"]]
+    hit = wanted.merge(prof, on=["system", "lpar_id", "profile"])
+    only = prof.groupby(["system", "lpar_id"]).filter(lambda g: len(g) == 1) if not prof.empty else prof
+    rest = only.merge(hit[["system", "lpar_id"]], on=["system", "lpar_id"], how="left", indicator=True)
+    rest = rest[rest["_merge"] == "left_only"].drop(columns="_merge")
+    return pd.concat([f for f in (hit, rest) if not f.empty], ignore_index=True) if len(hit) or len(rest) else hit
+
+
+def destinations(inv: Inventory, plan: Plan) -> pd.DataFrame:
+    """(system, destination) pairs: the plan's targets (failover pairs, pools) for systems it names as a
+    source; for the others every other system, or, in estates of more than ALL_PAIRS_LIMIT systems, every
+    other system managed by the same HMC (an all-pairs matrix grows with the square of the estate and
+    stops being readable: name pools in plan.yaml to choose targets across HMCs)."""
+    names = sorted(inv.systems["system"].dropna().unique().tolist())
+    targets: dict[str, set[str]] = {}
+    for pair in plan.pairs:
+        targets.setdefault(pair.production, set()).add(pair.backup)
+    for pool in plan.pools:
+        for member in pool.systems:
+            targets.setdefault(member, set()).update(s for s in pool.systems if s != member)
+    hmc = dict(zip(inv.systems["system"], inv.systems["hmc"], strict=True)) if "hmc" in inv.systems else {}
+    domains: dict[object, set[str]] = {}
+    for name in names:
+        domains.setdefault(hmc.get(name) if isinstance(hmc.get(name), str) else None, set()).add(name)
+    everyone = set(names)
+
+    def default(system: str) -> set[str]:
+        if len(names) <= ALL_PAIRS_LIMIT:
+            return everyone
+        return domains[hmc.get(system) if isinstance(hmc.get(system), str) else None]
+
+    rows = [(s, d) for s in names for d in sorted(targets.get(s) or default(s)) if d != s]
+    return pd.DataFrame(rows, columns=["system", "destination"], dtype="str")
+
+
+@lru_cache(maxsize=8)
+def prepare(inv: Inventory, plan: Plan) -> MobilityData:
+    p = inv.partitions
+    movers = p[p["lpar_env"].fillna("") != "vioserver"].copy()
+    if not movers.empty:
+        scope = [plan.in_scope(str(s), str(n)) for s, n in zip(movers["system"], movers["name"].fillna(""), strict=True)]
+        movers = movers[scope]
+    movers = movers.rename(columns={"name": "partition"})
+    movers["mode"] = pd.Series([_mode(s) for s in movers["state"]], index=movers.index, dtype="str")
+    prof = current_profiles(inv)
+    keep = ["system", "lpar_id", "profile", *[c for c in _PROFILE_COLUMNS if c in prof.columns]]
+    prof = prof[keep].rename(columns={c: f"prof_{c}" for c in keep[2:]})
+    movers = movers.merge(prof, on=["system", "lpar_id"], how="left").reset_index(drop=True)
+    movers["partition"] = movers["partition"].fillna("lpar " + movers["lpar_id"].astype("str"))
+    dest = destinations(inv, plan)
+    cells = movers[["system", "lpar_id", "partition", "lpar_env", "mode"]].merge(dest, on="system")
+    systems = inv.systems.set_index("system", drop=False)
+    return MobilityData(inv, plan, movers, cells.reset_index(drop=True), systems)
+
+
+def blocker_rows(frame: pd.DataFrame, *, status: object = "fail", destination: object = None, resource: object = None,
+                 message: object, evidence: object = None, fix: object = None) -> pd.DataFrame:
+    """Blocker rows aligned with `frame` (which carries system, lpar_id, partition): values are Series or scalars."""
+    n = len(frame)
+
+    def col(value: object) -> pd.Series:
+        if isinstance(value, pd.Series):
+            return value.reindex(frame.index).astype("str")
+        return pd.Series([value] * n, index=frame.index, dtype="str")
+
+    out = pd.DataFrame({
+        "system": frame["system"].astype("str"), "lpar_id": frame["lpar_id"].astype("Int64"),
+        "partition": frame["partition"].astype("str"), "destination": col(destination), "rule": col(None),
+        "status": col(status), "resource": col(resource), "message": col(message), "evidence": col(evidence),
+        "fix": col(fix),
+    })
+    return out.reset_index(drop=True)
+
+
+def empty_blockers() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype="Int64" if c == "lpar_id" else "str") for c in BLOCKER_COLUMNS})
+
+
+def sys_value(data: MobilityData, systems: pd.Series, column: str) -> pd.Series:
+    """A systems-frame column looked up for each system name in `systems` (NA when unknown)."""
+    if column not in data.systems.columns:
+        return pd.Series([pd.NA] * len(systems), index=systems.index, dtype=object)
+    return systems.map(data.systems[column])
+
+
+def uncaptured(inv: Inventory, fragment: str) -> set[str]:
+    """Systems whose capture of a command (matched by a fragment, e.g. `--rsubtype scsi`) is missing or an error."""
+    g = inv.gaps
+    bad = g[g["code"].isin(["missing_capture", "hmc_message"]) & g["command"].fillna("").str.contains(fragment, regex=False)]
+    return set(bad["system"].dropna())
+
+
+def lpar_listed(inv: Inventory) -> set[str]:
+    """Systems whose partition listing (lssyscfg -r lpar) was captured: only there is 'no VIOS' a fact."""
+    return set(inv.partitions["system"]) - uncaptured(inv, "lssyscfg -r lpar")
