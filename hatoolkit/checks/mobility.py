@@ -9,6 +9,10 @@ are in mobility_io.py. Destination capacity (HA219) is wired to analysis.capacit
 
 from __future__ import annotations
 
+import re
+
+import pandas as pd
+
 from hatoolkit.analysis.mobility import blockers
 from hatoolkit.analysis.mobility_data import prepare
 from hatoolkit.checks.registry import Outcome, check, outcome, rows
@@ -18,15 +22,45 @@ from hatoolkit.model.plan import Plan
 
 
 def rule_outcome(inv: Inventory, plan: Plan, rule: str, *, per_destination: bool) -> Outcome:
-    """Findings of one mobility rule; evaluated = partition x destination cells, or partitions."""
+    """Findings of one mobility rule; evaluated = partition x destination cells, or partitions.
+
+    A partition blocked for the same reason (same evidence) on several destinations is one
+    finding whose `destination` lists them (`;`-joined, as capacity findings do): on a large
+    estate without a plan, every other system on the HMC is a candidate, and one row per pair
+    would bury the reader under thousands of identical lines. The readiness matrix keeps the
+    per-pair detail.
+    """
     data = prepare(inv, plan)
     b = blockers(inv, plan)
     b = b[b["rule"] == rule]
     evaluated = len(data.cells) if per_destination else len(data.movers)
-    resource = b["resource"].fillna(b["system"] + "/" + b["partition"])
-    return outcome(evaluated, rows(b, system=b["system"], partition=b["partition"], resource=resource,
+    b = b.assign(resource=b["resource"].fillna(b["system"] + "/" + b["partition"]))
+    b = _merge_destinations(b)
+    return outcome(evaluated, rows(b, system=b["system"], partition=b["partition"], resource=b["resource"],
                                    destination=b["destination"], status=b["status"], message=b["message"],
                                    evidence=b["evidence"]))
+
+
+def _merge_destinations(b: pd.DataFrame) -> pd.DataFrame:
+    if b.empty or b["destination"].isna().all():
+        return b
+    key = ["system", "partition", "resource", "status", "evidence"]
+    sized = b.groupby(key, dropna=False, sort=False)["destination"].transform("size")
+    single = b[sized <= 1]
+    groups = []
+    for _, group in b[sized > 1].groupby(key, dropna=False, sort=False):
+        dests = sorted(d for d in group["destination"].dropna().unique())
+        first = group.iloc[0]
+        message = str(first["message"])
+        if isinstance(first["destination"], str):
+            others = [d for d in dests if d != first["destination"]]
+            listed = f"{first['destination']} (and {', '.join(others)})" if len(others) <= 3 else \
+                f"{first['destination']} (and {len(others)} other destinations)"
+            message = re.sub(rf"(?<![\w-]){re.escape(first['destination'])}(?![\w-])", listed, message, count=1)
+        groups.append(first.to_frame().T.assign(destination=";".join(dests), message=message))
+    merged = pd.concat([single, *groups], ignore_index=True) if groups else single
+    return merged.astype({c: "str" for c in ("system", "partition", "resource", "destination", "status",
+                                            "message", "evidence") if c in merged.columns})
 
 
 @check("HA201", Severity.HIGH,

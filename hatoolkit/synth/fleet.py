@@ -50,7 +50,7 @@ def _system(rng: random.Random, n: int, lpars: int) -> System:
     budget_units = cores - v1.proc_units - v2.proc_units - 0.5
     budget_mem = system.configurable_mem_mb - v1.mem_mb - v2.mem_mb - 8192 - 64 * 1024 // 4
     for i in range(count):
-        lp = _client(rng, 10 + i, generation)
+        lp = _client(rng, 10 + i, generation, prefix=f"s{n:04d}")
         need_units = lp.procs if lp.proc_mode == "ded" else lp.proc_units
         if lp.running and (need_units > budget_units or lp.mem_mb + 4096 > budget_mem):
             lp.state, lp.rmc_state = "Not Activated", "inactive"
@@ -75,7 +75,7 @@ def _system(rng: random.Random, n: int, lpars: int) -> System:
     return system
 
 
-def _client(rng: random.Random, lpar_id: int, generation: str) -> Lpar:
+def _client(rng: random.Random, lpar_id: int, generation: str, prefix: str) -> Lpar:
     env = "os400" if rng.random() < 0.15 else "aixlinux"
     os_version = rng.choice(_OS[env])
     mem_gb = rng.choice((8, 16, 16, 32, 32, 64, 96, 128))
@@ -86,7 +86,7 @@ def _client(rng: random.Random, lpar_id: int, generation: str) -> Lpar:
              "POWER10": ("POWER10", "POWER9_base", "POWER9")}[generation]
     state = "Not Activated" if rng.random() < 0.08 else "Running"
     return Lpar(
-        lpar_id, f"lp{lpar_id:03d}-{'ibmi' if env == 'os400' else 'aix'}", env=env, state=state,
+        lpar_id, f"{prefix}-lp{lpar_id:03d}-{'ibmi' if env == 'os400' else 'aix'}", env=env, state=state,
         os_version=os_version if state == "Running" else None,
         proc_mode="ded" if dedicated else "shared", proc_units=units, procs=procs,
         min_proc_units=0.1, max_proc_units=max(units * 2, 1.0), min_procs=1, max_procs=max(procs * 2, 2),
