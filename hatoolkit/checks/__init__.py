@@ -4,7 +4,7 @@ Modules are imported here by name (explicit, no discovery magic): importing this
 fills REGISTRY.
 """
 
-from hatoolkit.checks import inputs  # noqa: F401
+from hatoolkit.checks import capacity, inputs  # noqa: F401
 from hatoolkit.checks.registry import REGISTRY, CheckSpec, Outcome, check, run_checks
 
 __all__ = ["REGISTRY", "CheckSpec", "Outcome", "check", "run_checks"]

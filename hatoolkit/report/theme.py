@@ -19,3 +19,18 @@ FAMILY_DISPLAY: tuple[str, ...] = FAMILY_ORDER
 FONT_FAMILY = "Open Sans, DejaVu Sans, Arial, sans-serif"
 # Slide-ready static charts: 16:9, exported at 2x -> 1920x1080.
 SLIDE_WIDTH_PX, SLIDE_HEIGHT_PX, SLIDE_SCALE = 960, 540, 2
+# Failover capacity charts: what stays on a destination, what may be freed, what arrives, what is left.
+CAPACITY_COLORS: dict[str, str] = {
+    "stays": "#9ca3af",  # VIOS, hosting and other partitions that keep running
+    "preemptible": "#fbbf24",  # dev/test that may be shut down
+    "avail": "#16a34a",  # free now
+    "cod": "#a78bfa",  # inactive Capacity on Demand
+    "demand": "#1d4ed8",  # demand at the plan's sizing
+    "demand_min": "#60a5fa",  # demand at minimum size
+    "free": "#bbf7d0",  # left after placement
+    "unplaced": "#dc2626",
+}
+# Incoming partitions in a placement map cycle through these.
+# (no reds: red marks unplaced partitions)
+PARTITION_PALETTE: tuple[str, ...] = ("#1d4ed8", "#0891b2", "#7c3aed", "#0f766e", "#ea580c", "#65a30d", "#4338ca",
+                                      "#a16207", "#0369a1", "#6d28d9")
