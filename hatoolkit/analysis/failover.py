@@ -27,103 +27,21 @@ import numpy as np
 import pandas as pd
 
 from hatoolkit.analysis import capacity as cap
-from hatoolkit.analysis.placement import UNBOUNDED, Problem, Solution, solve
+from hatoolkit.analysis.placement import DECIDE_NODE_LIMIT, UNBOUNDED, Problem, Solution, solve
 from hatoolkit.analysis.rperf import CoreRating, scale
+from hatoolkit.analysis.scenarios import (
+    DIMENSIONS,
+    STATUS_RANK,
+    Placement,
+    PlacementData,
+    Scenario,
+    Variant,
+    row_min,
+    scenarios_of,
+)
+from hatoolkit.errors import PlanError
 from hatoolkit.model.inventory import Inventory
 from hatoolkit.model.plan import SIZING_POLICIES, Plan
-
-STATUS_RANK = {"fits": 0, "unknown": 1, "does_not_fit": 2}
-DIMENSIONS = ("proc", "mem", "pool")  # system processors, system memory, shared-pool caps
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """One failure: `failed` goes down, its partitions must run on `destinations`."""
-
-    failed: str
-    destinations: tuple[str, ...]
-    kind: str  # pair | pool | any | reverse
-    pool: str | None = None
-
-    @property
-    def destination(self) -> str:
-        return ";".join(self.destinations)
-
-    @property
-    def label(self) -> str:
-        where = f"pool {self.pool}: " if self.pool else ("reverse: " if self.kind == "reverse" else "")
-        return f"{where}{self.failed} -> {', '.join(self.destinations)}"
-
-
-@dataclass(frozen=True)
-class Variant:
-    sizing: str
-    preempt: bool
-    cod: bool
-
-    @property
-    def label(self) -> str:
-        return self.sizing + (" +preempt" if self.preempt else "") + (" +CoD" if self.cod else "")
-
-
-def scenarios_of(inv: Inventory, plan: Plan) -> tuple[Scenario, ...]:
-    """The plan's failure scenarios (pairs, pool members, reverse pairs), or every system vs the rest."""
-    out: list[Scenario] = []
-    seen: set[tuple[str, tuple[str, ...]]] = set()
-
-    def add(sc: Scenario) -> None:
-        key = (sc.failed, sc.destinations)
-        if key not in seen:
-            seen.add(key)
-            out.append(sc)
-
-    for pair in plan.pairs:
-        add(Scenario(pair.production, (pair.backup,), "pair"))
-    for pool in plan.pools:
-        for system in pool.systems:
-            add(Scenario(system, tuple(s for s in pool.systems if s != system), "pool", pool.name))
-    if not plan.pairs and not plan.pools:
-        systems = list(inv.systems["system"])
-        for system in systems:
-            add(Scenario(system, tuple(s for s in systems if s != system), "any"))
-    for pair in plan.pairs:
-        add(Scenario(pair.backup, (pair.production,), "reverse"))
-    return tuple(out)
-
-
-@dataclass
-class Placement:
-    """The outcome of one scenario at one variant: status, placement, headroom per destination."""
-
-    scenario: Scenario
-    variant: Variant
-    status: str  # fits | does_not_fit | unknown
-    method: str
-    optimal: bool
-    items: pd.DataFrame  # one row per partition; `target` empty when unplaced
-    targets: pd.DataFrame  # one row per destination: supply, placed, free
-    demand_proc_units: float
-    demand_mem_mb: float
-    supply_proc_units: float | None
-    supply_mem_mb: float | None
-    missing: tuple[str, ...] = ()
-    dims: tuple[str, ...] = DIMENSIONS
-
-    @property
-    def unplaced(self) -> list[str]:
-        return list(self.items.loc[self.items["target"].isna(), "partition"])
-
-    @property
-    def fits(self) -> bool:
-        return self.status == "fits"
-
-    def pressure(self) -> float:
-        """Largest demand/supply ratio over processors and memory (inf when supply is zero)."""
-        ratios = []
-        for d, s in ((self.demand_proc_units, self.supply_proc_units), (self.demand_mem_mb, self.supply_mem_mb)):
-            if s is not None:
-                ratios.append(d / s if s > 0 else (np.inf if d > 0 else 0.0))
-        return max(ratios, default=0.0)
 
 
 @dataclass
@@ -145,23 +63,26 @@ class FailoverAnalysis:
         self.plan = plan
         self.sizing = sizing or plan.sizing
         if self.sizing not in SIZING_POLICIES:
-            raise ValueError(f"sizing {self.sizing!r} is not one of {SIZING_POLICIES}")
+            raise PlanError(f"sizing policy {self.sizing!r} is not one of: {', '.join(SIZING_POLICIES)}")
         self.scenarios = scenarios_of(inv, plan)
         self._supply = cap.supplies(inv, plan)
-        self._bases = {s: cap.partition_base(inv, s) for s in SIZING_POLICIES}
+        self._by_system = {s: {name: frame for name, frame in cap.partition_base(inv, s).groupby("system", sort=False)}
+                           for s in SIZING_POLICIES}
+        self._empty = cap.partition_base(inv, self.sizing).iloc[0:0]
         self._pool_known = set(inv.proc_pools["system"])
         self._parts_known = set(inv.partitions["system"])
         self._demand: dict[tuple[Scenario, str], _Demand] = {}
         self._cache: dict[tuple, Placement] = {}
+        self._pool_cache: dict[Scenario, list[tuple[int, cap.PoolSupply]]] = {}
 
     # ------------------------------------------------------------------ inputs
 
     def supply(self, system: str) -> cap.Supply | None:
         return self._supply.get(system)
 
-    def in_demand(self, base: pd.DataFrame, system: str) -> pd.DataFrame:
+    def in_demand(self, sizing: str, system: str) -> pd.DataFrame:
         """The partitions of `system` that must run elsewhere when it fails."""
-        mine = base[base["system"] == system]
+        mine = self._by_system[sizing].get(system, self._empty)
         plan = self.plan
         keep = [
             not vios and plan.in_scope(system, name) and not plan.is_preemptible(system, name)
@@ -171,54 +92,53 @@ class FailoverAnalysis:
         return mine[np.array(keep, dtype=bool)].reset_index(drop=True)
 
     def _pools(self, sc: Scenario) -> list[tuple[int, cap.PoolSupply]]:
+        """The capped shared processor pools on the scenario's destinations, as (destination index, pool)."""
+        if sc in self._pool_cache:
+            return self._pool_cache[sc]
         out = []
         for t, name in enumerate(sc.destinations):
             s = self._supply.get(name)
             for pool in (s.pools if s else ()):
                 if pool.max_proc_units is not None:
                     out.append((t, pool))
+        self._pool_cache[sc] = out
         return out
 
     def demand(self, sc: Scenario, sizing: str) -> _Demand:
+        """The scenario's partitions at a sizing, as each destination sees them (cached)."""
         key = (sc, sizing)
         if key in self._demand:
             return self._demand[key]
-        items = self.in_demand(self._bases[sizing], sc.failed)
+        items = self.in_demand(sizing, sc.failed)
         src = self._supply.get(sc.failed)
         src_rating = src.rating if src else CoreRating(None, "unknown")
-        n, m = len(items), len(sc.destinations)
-        units = items["proc_units"].to_numpy(dtype=float)
+        sups = [self._supply.get(t) for t in sc.destinations]
+        n, m = len(items), len(sups)
+        ratings = [s.rating if s else CoreRating(None, "unknown") for s in sups]
+        f = np.array([scale(src_rating, r) for r in ratings], dtype=float)
+        lmb = np.array([s.lmb_mb if s and s.lmb_mb else np.nan for s in sups], dtype=float)
+        present = np.array([s is not None for s in sups], dtype=bool)
+        units = items["proc_units"].to_numpy(dtype=float)[:, None]
         ded = (items["proc_mode"] == "ded").to_numpy()
-        mem = items["mem_mb"].to_numpy(dtype=float)
+        mem = items["mem_mb"].to_numpy(dtype=float)[:, None]
         hpt = cap.hpt_mb(items["max_mem_mb"].to_numpy(dtype=float), items["hpt_ratio"].to_numpy(dtype=float))
-        known_mem = items["known_mem"].to_numpy(dtype=bool)
-        proc_m = np.full((n, m), np.nan)
-        mem_m = np.full((n, m), np.nan)
-        factor = np.ones((n, m))
+        known_mem = items["known_mem"].to_numpy(dtype=bool)[:, None]
+        scaled = units * f[None, :]
+        proc_m = np.where(ded[:, None], np.ceil(scaled - 1e-9), np.ceil(np.round(scaled * 100, 6)) / 100)
+        proc_m = np.where(present[None, :], proc_m, np.nan)
+        mem_m = np.where(known_mem, cap.round_up(mem, lmb[None, :]) + hpt[:, None], np.nan)
+        factor = np.broadcast_to(f, (n, m)).copy()
         slot = np.full((n, m), -1, dtype=np.int64)
-        pools = self._pools(sc)
-        ratings = []
-        for t, name in enumerate(sc.destinations):
-            s = self._supply.get(name)
-            if s is None:
-                ratings.append(CoreRating(None, "unknown"))
-                continue
-            ratings.append(s.rating)
-            f = scale(src_rating, s.rating)
-            factor[:, t] = f
-            proc_m[:, t] = np.where(ded, np.ceil(units * f - 1e-9), np.ceil(np.round(units * f * 100, 6)) / 100)
-            if s.lmb_mb:
-                mem_m[:, t] = np.where(known_mem, cap.round_up(mem, s.lmb_mb) + hpt, np.nan)
-            for i, pname in enumerate(items["pool_name"]):
-                if ded[i] or not isinstance(pname, str):
-                    continue
-                if name not in self._pool_known and pname != cap.DEFAULT_POOL:
-                    slot[i, t] = -2
-                    continue
-                target_pool = s.pool(pname)
-                for k, (tt, pool) in enumerate(pools):
-                    if tt == t and target_pool is not None and pool.pool_id == target_pool.pool_id:
-                        slot[i, t] = k
+        names = np.array(items["pool_name"].tolist(), dtype=object)
+        shared = ~ded & np.array([isinstance(x, str) for x in names], dtype=bool)
+        blind = [t for t, name in enumerate(sc.destinations) if name not in self._pool_known]
+        for pname in set(names[shared]):
+            rows = shared & (names == pname)
+            for k, (t, pool) in enumerate(self._pools(sc)):
+                if pool.name == pname:
+                    slot[rows, t] = k
+            if pname != cap.DEFAULT_POOL and blind:
+                slot[np.ix_(rows, blind)] = -2
         result = _Demand(items, proc_m, mem_m, factor, slot, ratings)
         self._demand[key] = result
         return result
@@ -284,13 +204,16 @@ class FailoverAnalysis:
             sol, status = solve(problem(True)), "unknown"
         elif not unknown_cell.any() and not unknown_cap.any():
             sol = solve(problem(True))
-            status = "fits" if sol.fits else "does_not_fit"
+            status = "fits" if sol.fits else ("does_not_fit" if sol.decided else "unknown")
         else:
             sol = solve(problem(False))
             status = "fits"
             if not sol.fits:
                 sol = solve(problem(True))
-                status = "unknown" if sol.fits else "does_not_fit"
+                status = "does_not_fit" if not sol.fits and sol.decided else "unknown"
+        if not sol.decided:
+            missing = (*missing, f"no placement found and none proven impossible within the exact solver's work "
+                                 f"limit ({DECIDE_NODE_LIMIT} nodes)")
         return self._result(sc, v, sol, status, sub, d.proc[sel], d.mem[sel], d.factor[sel], sol.assignment, opts,
                             cap_p, cap_m, missing, dims, crit)
 
@@ -318,60 +241,15 @@ class FailoverAnalysis:
 
     def _result(self, sc, v, sol: Solution, status, sub, proc, mem, factor, assignment, opts, cap_p, cap_m,
                 missing, dims, crit) -> Placement:
-        n = len(sub)
-        placed = assignment >= 0
-        idx = np.where(placed, assignment, 0)
-        rows = np.arange(n)
         m = len(sc.destinations)
-        pick = (lambda a: np.where(placed, a[rows, idx], np.nan)) if m else (lambda a: np.full(n, np.nan))
-        items = pd.DataFrame({
-            "system": sub["system"], "lpar_id": sub["lpar_id"], "partition": sub["partition"],
-            "lpar_env": sub["lpar_env"], "proc_mode": sub["proc_mode"], "pool_name": sub["pool_name"],
-            "critical": crit, "basis": sub["basis"],
-            "proc_units": sub["proc_units"], "mem_mb": sub["mem_mb"],
-            "target": pd.Series([sc.destinations[t] if t >= 0 else None for t in assignment], dtype="str"),
-            "proc_units_target": np.round(pick(proc), 2), "mem_mb_target": pick(mem),
-            "rperf_scale": pick(factor),
-            "proc_units_min": np.round(_row_min(proc), 2),
-            "mem_mb_min": _row_min(mem),
-        })
-        trows = []
-        for t, (name, s) in enumerate(zip(sc.destinations, opts, strict=True)):
-            mine = assignment == t
-            used_p = float(np.nansum(proc[mine, t])) if n else 0.0
-            used_m = float(np.nansum(mem[mine, t])) if n else 0.0
-            trows.append({
-                "target": name,
-                "rperf_basis": s.rating.basis if s else "unknown",
-                "rperf_per_core": s.rating.per_core if s else None,
-                "proc_units_configurable": s.configurable_proc_units if s else None,
-                "proc_units_avail": s.proc_units_avail if s else None,
-                "proc_units_preemptible": s.preemptible_proc_units if s else None,
-                "proc_units_cod": s.cod_proc_units if s else None,
-                "proc_units_supply": None if np.isnan(cap_p[t]) else float(cap_p[t]),
-                "proc_units_placed": round(used_p, 2),
-                "proc_units_free": None if np.isnan(cap_p[t]) else round(float(cap_p[t]) - used_p, 2),
-                "mem_mb_configurable": s.configurable_mem_mb if s else None,
-                "mem_mb_avail": s.mem_mb_avail if s else None,
-                "mem_mb_preemptible": s.preemptible_mem_mb if s else None,
-                "mem_mb_cod": s.cod_mem_mb if s else None,
-                "mem_mb_supply": None if np.isnan(cap_m[t]) else float(cap_m[t]),
-                "mem_mb_placed": used_m,
-                "mem_mb_free": None if np.isnan(cap_m[t]) else float(cap_m[t]) - used_m,
-                "preempted": ",".join(s.preemptible) if s and v.preempt else "",
-                "partitions_placed": int(mine.sum()),
-            })
-        targets = pd.DataFrame(trows)
-        known_p = ~np.isnan(cap_p)
-        known_m = ~np.isnan(cap_m)
+        data = PlacementData(sc.destinations, sub, crit, proc, mem, factor, assignment, opts, cap_p, cap_m, v.preempt)
         return Placement(
-            scenario=sc, variant=v, status=status, method=sol.method, optimal=sol.optimal, items=items,
-            targets=targets,
-            demand_proc_units=round(float(np.nansum(items["proc_units_min"])), 2),
-            demand_mem_mb=float(np.nansum(items["mem_mb_min"])),
-            supply_proc_units=round(float(cap_p.sum()), 2) if known_p.all() and m else None,
-            supply_mem_mb=float(cap_m.sum()) if known_m.all() and m else None,
-            missing=missing, dims=dims,
+            scenario=sc, variant=v, status=status, method=sol.method, optimal=sol.optimal,
+            demand_proc_units=round(float(np.nansum(np.round(row_min(proc), 2))), 2),
+            demand_mem_mb=float(np.nansum(row_min(mem))),
+            supply_proc_units=round(float(cap_p.sum()), 2) if m and not np.isnan(cap_p).any() else None,
+            supply_mem_mb=float(cap_m.sum()) if m and not np.isnan(cap_m).any() else None,
+            missing=missing, dims=dims, data=data,
         )
 
     # ------------------------------------------------------------------ views
@@ -454,12 +332,6 @@ def _ints(values: np.ndarray) -> np.ndarray:
     arr = np.asarray(values, dtype=float)
     out = np.where(np.isfinite(arr), np.round(arr), float(UNBOUNDED))
     return np.minimum(out, float(UNBOUNDED)).astype(np.int64)
-
-
-def _row_min(a: np.ndarray) -> np.ndarray:
-    """Smallest known value per row (the most favourable destination); NaN when none is known."""
-    low = np.where(np.isnan(a), np.inf, a).min(axis=1, initial=np.inf)
-    return np.where(np.isfinite(low), low, np.nan)
 
 
 def _sum(series: pd.Series) -> float | None:

@@ -27,7 +27,10 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array
 
 UNBOUNDED = np.int64(1) << np.int64(60)
-NODE_LIMIT = 20_000  # bound on the best-partial search (deterministic, unlike a time limit)
+# Work limits of the exact solver, in branch-and-bound nodes (deterministic, unlike a time limit).
+# A feasibility question still open at the limit is reported as undecided, never as fit or no fit.
+DECIDE_NODE_LIMIT = 1_000
+BEST_NODE_LIMIT = 300
 
 
 @dataclass(frozen=True)
@@ -50,9 +53,10 @@ class Problem:
 @dataclass(frozen=True)
 class Solution:
     fits: bool
-    method: str  # trivial | ffd | milp | sum:<dim> | oversize
+    method: str  # trivial | ffd | bfd | milp | sum:<dim> | oversize | undecided
     assignment: np.ndarray  # (n,) bin index, -1 unplaced
     optimal: bool = True  # for a partial placement: whether the MILP proved it keeps the most weight
+    decided: bool = True  # False: neither a placement nor a proof within the work limit
 
 
 def _fit_alone(p: Problem) -> np.ndarray:
@@ -79,17 +83,60 @@ def _total(cap: np.ndarray) -> float:
     return max(float(np.where(cap < UNBOUNDED, cap, top).astype(float).sum()), 1.0)
 
 
-def first_fit_decreasing(p: Problem, order: np.ndarray | None = None) -> np.ndarray:
-    """Place items largest first, each on the first bin with room in every dimension."""
+def _orders(p: Problem) -> list[np.ndarray]:
+    """Item orders for the heuristics: by the larger normalised dimension, by processors, by memory."""
+    tot_p, tot_m = _total(p.proc_cap), _total(p.mem_cap)
+    rel_p, rel_m = p.proc.min(axis=1) / tot_p, p.mem.min(axis=1) / tot_m
+    return [np.argsort(-np.maximum(rel_p, rel_m), kind="stable"), np.argsort(-rel_p, kind="stable"),
+            np.argsort(-rel_m, kind="stable"), np.argsort(-(rel_p + rel_m), kind="stable")]
+
+
+def heuristic(p: Problem) -> tuple[str, np.ndarray]:
+    """First-fit decreasing, then cheap variants (other orders, best fit); the first complete placement wins."""
+    first = first_fit_decreasing(p)
+    if (first >= 0).all():
+        return "ffd", first
+    for order in _orders(p):
+        for best_fit in (False, True):
+            got = first_fit_decreasing(p, order, best_fit=best_fit)
+            if (got >= 0).all():
+                return ("bfd" if best_fit else "ffd"), got
+    return "ffd", first
+
+
+def _symmetric(p: Problem, allowed: np.ndarray) -> np.ndarray:
+    """Break the symmetry of interchangeable bins: among identical bins, item i may use only the first i+1.
+
+    Bins are interchangeable when their capacities and every item's demand and pool on them are
+    equal. Any placement can be relabelled so this holds, so it removes no solution, only repeats.
+    """
+    m = p.shape[1]
+    key: dict[bytes, list[int]] = {}
+    for t in range(m):
+        sig = b"".join(a.tobytes() for a in (p.proc[:, t], p.mem[:, t], p.pool[:, t], p.proc_cap[t:t + 1],
+                                            p.mem_cap[t:t + 1], allowed[:, t]))
+        key.setdefault(sig, []).append(t)
+    out = allowed.copy()
+    for group in key.values():
+        if len(group) > 1 and not (p.pool[:, group] >= 0).any():
+            for j, t in enumerate(group):
+                out[:j, t] = False
+    return out
+
+
+def first_fit_decreasing(p: Problem, order: np.ndarray | None = None, *, best_fit: bool = False) -> np.ndarray:
+    """Place items largest first, each on the first bin with room in every dimension.
+
+    `best_fit`: on the bin that room is tightest in instead (least normalised room left).
+    """
     n, m = p.shape
     load_p = np.zeros(m, dtype=np.int64)
     load_m = np.zeros(m, dtype=np.int64)
     load_pool = np.zeros(p.pool_cap.size, dtype=np.int64)
     out = np.full(n, -1, dtype=np.int64)
+    scale_p, scale_m = _total(p.proc_cap), _total(p.mem_cap)
     if order is None:
-        tot_p, tot_m = _total(p.proc_cap), _total(p.mem_cap)
-        size = np.maximum(p.proc.min(axis=1) / tot_p, p.mem.min(axis=1) / tot_m)
-        order = np.argsort(-size, kind="stable")
+        order = _orders(p)[0]
     for i in order:
         ok = (load_p + p.proc[i] <= p.proc_cap) & (load_m + p.mem[i] <= p.mem_cap) & \
             (p.proc[i] < UNBOUNDED) & (p.mem[i] < UNBOUNDED)
@@ -100,7 +147,12 @@ def first_fit_decreasing(p: Problem, order: np.ndarray | None = None) -> np.ndar
             ok &= ~has | (load_pool[gi] + p.proc[i] <= p.pool_cap[gi])
         hits = np.flatnonzero(ok)
         if hits.size:
-            t = hits[0]
+            if best_fit and hits.size > 1:
+                room = np.maximum((p.proc_cap[hits] - load_p[hits] - p.proc[i, hits]) / scale_p,
+                                  (p.mem_cap[hits] - load_m[hits] - p.mem[i, hits]) / scale_m)
+                t = hits[int(np.argmin(room))]
+            else:
+                t = hits[0]
             out[i] = t
             load_p[t] += p.proc[i, t]
             load_m[t] += p.mem[i, t]
@@ -136,9 +188,7 @@ def _milp(p: Problem, allowed: np.ndarray, *, exact: bool) -> tuple[int, np.ndar
                 coo_array((p.proc[items[sel], bins[sel]].astype(float), (g[sel], cols[sel])),
                           shape=(p.pool_cap.size, nv)), -np.inf, p.pool_cap.astype(float)))
     c = np.zeros(nv) if exact else -p.weight[items].astype(float)
-    options = {"presolve": True, "mip_rel_gap": 0.0}
-    if not exact:
-        options["node_limit"] = NODE_LIMIT
+    options = {"presolve": True, "mip_rel_gap": 0.0, "node_limit": DECIDE_NODE_LIMIT if exact else BEST_NODE_LIMIT}
     res = milp(c, constraints=constraints, integrality=np.ones(nv), bounds=Bounds(0, 1), options=options)
     if res.x is None:
         return int(res.status), None
@@ -157,15 +207,17 @@ def solve(p: Problem) -> Solution:
         return Solution(False, "oversize", np.full(n, -1, dtype=np.int64))
     allowed = _fit_alone(p)
     proof = _sum_bound(p) or ("oversize" if not allowed.any(axis=1).all() else None)
-    ffd = first_fit_decreasing(p)
+    method, ffd = heuristic(p) if proof is None else ("ffd", first_fit_decreasing(p))
     if proof is None and (ffd >= 0).all():
-        return Solution(True, "ffd", ffd)
+        return Solution(True, method, ffd)
+    allowed = _symmetric(p, allowed)
     if proof is None:
         status, assignment = _milp(p, allowed, exact=True)
-        if status == 0 and assignment is not None and (assignment >= 0).all():
+        if assignment is not None and (assignment >= 0).all():
             return Solution(True, "milp", assignment)
-        if status != 2:  # neither a placement nor a proof: never claim either
-            raise RuntimeError(f"MILP ended without a decision (HiGHS status {status})")
+        # Infeasible is a proof; a work limit without a placement is not: say undecided.
+        if status != 2:
+            return Solution(False, "undecided", ffd, optimal=False, decided=False)
         proof = "milp"
     status, best = _milp(p, allowed, exact=False)
     if best is None or _weight(p, best) < _weight(p, ffd):
