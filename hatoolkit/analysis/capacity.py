@@ -72,6 +72,9 @@ __all__ = [
 def on_target(base: pd.DataFrame, ratings: list[CoreRating], target: Supply) -> pd.DataFrame:
     """Base demand (one row per partition) as the target sees it; `ratings` are the sources' ratings."""
     factor = np.array([scale(r, target.rating) for r in ratings], dtype=float)
+    # Across systems the scale must be known: an unrated source or target could be any generation.
+    same = (base["system"] == target.system).to_numpy()
+    rated = same | np.array([r.known and target.rating.known for r in ratings], dtype=bool)
     ded = (base["proc_mode"] == "ded").to_numpy()
     units = base["proc_units"].to_numpy(dtype=float)
     scaled = np.where(ded, np.ceil(units * factor - 1e-9), np.ceil(np.round(units * factor * 100, 6)) / 100)
@@ -79,7 +82,7 @@ def on_target(base: pd.DataFrame, ratings: list[CoreRating], target: Supply) -> 
     mem_t = round_up(base["mem_mb"].to_numpy(dtype=float), lmb)
     hpt = hpt_mb(base["max_mem_mb"].to_numpy(dtype=float), base["hpt_ratio"].to_numpy(dtype=float))
     pools = [None if ded[i] else target.pool(n) for i, n in enumerate(base["pool_name"])]
-    basis = [f"{r.basis}:{r.per_core}->{target.rating.basis}:{target.rating.per_core}"
+    basis = [f"{r.basis}({r.per_core})->{target.rating.basis}({target.rating.per_core})"
              if f != 1.0 else "" for r, f in zip(ratings, factor, strict=True)]
     return base.assign(
         target=target.system,
@@ -91,7 +94,10 @@ def on_target(base: pd.DataFrame, ratings: list[CoreRating], target: Supply) -> 
         mem_demand_mb=mem_t + hpt,
         target_pool_id=[p.pool_id if p else None for p in pools],
         target_pool_name=pd.Series([p.name if p else None for p in pools], dtype="str", index=base.index),
+        known_proc=base["known_proc"].to_numpy() & rated,
         known_mem=base["known_mem"].to_numpy() & np.isfinite(mem_t + hpt),
+        missing=np.where(rated, base["missing"], base["missing"].where(base["missing"] == "", base["missing"] + ",")
+                         + "per-core performance (type_model; or rperf in plan.yaml)"),
     )
 
 

@@ -125,7 +125,8 @@ class FailoverAnalysis:
         known_mem = items["known_mem"].to_numpy(dtype=bool)[:, None]
         scaled = units * f[None, :]
         proc_m = np.where(ded[:, None], np.ceil(scaled - 1e-9), np.ceil(np.round(scaled * 100, 6)) / 100)
-        proc_m = np.where(present[None, :], proc_m, np.nan)
+        rated = np.array([src_rating.known and r.known for r in ratings], dtype=bool)
+        proc_m = np.where((present & rated)[None, :], proc_m, np.nan)
         mem_m = np.where(known_mem, cap.round_up(mem, lmb[None, :]) + hpt[:, None], np.nan)
         factor = np.broadcast_to(f, (n, m)).copy()
         slot = np.full((n, m), -1, dtype=np.int64)
@@ -234,6 +235,11 @@ class FailoverAnalysis:
             need = [m for m in s.missing if (use_p and "proc" in m) or (use_m and "mem" in m)]
             if need:
                 out.append(f"{t}: {', '.join(need)} unknown")
+            src = self._supply.get(sc.failed)
+            if use_p and len(sub) and not (s.rating.known and src is not None and src.rating.known):
+                unrated = [x for x, r in ((t, s), (sc.failed, src)) if r is not None and not r.rating.known]
+                out.append(f"per-core performance of {', '.join(unrated) or sc.failed} unknown (no type_model in "
+                           f"lssyscfg -r sys; or set rperf in plan.yaml)")
             if use_g and t not in self._pool_known and (sub["pool_name"].fillna(cap.DEFAULT_POOL)
                                                         != cap.DEFAULT_POOL).any():
                 out.append(f"{t}: shared processor pools not captured")
@@ -274,7 +280,7 @@ class FailoverAnalysis:
             f = float(d.factor[0, t]) if len(d.items) else (scale(src.rating, rating) if src else 1.0)
             if f != 1.0 and src is not None:
                 scales.append(f"{name}:{f:g}" if len(sc.destinations) > 1 else f"{f:g}")
-                bases.append(f"{src.rating.basis}={src.rating.per_core}->{rating.basis}={rating.per_core}")
+                bases.append(f"{src.rating.basis}({src.rating.per_core})->{rating.basis}({rating.per_core})")
         return ";".join(scales), ";".join(dict.fromkeys(bases))
 
     def pool_pressure(self, sc: Scenario, variant: Variant) -> list[dict]:

@@ -188,3 +188,31 @@ def test_fits_on_is_unknown_without_the_targets_numbers():
     inv = build([system("SRC"), system("TGT", avail_mem_mb=None)], [lpar("SRC", 2, "A")])
     fit = cap.fits_on(inv, Plan(), [("SRC", 2)], "TGT")
     assert fit.fits is None and "curr_avail_sys_mem_mb" in fit.missing
+
+
+def test_demand_across_an_unrated_system_is_not_known():
+    inv = build([system("SRC", model=None), system("TGT")], [lpar("SRC", 2, "A")])
+    d = cap.partition_demand(inv, Plan(), None, "TGT")
+    assert not d.iloc[0]["known_proc"] and "per-core performance" in d.iloc[0]["missing"]
+    assert cap.partition_demand(inv, Plan(), None, "SRC").iloc[0]["known_proc"]  # same system: no scaling
+    assert cap.fits_on(inv, Plan(), [("SRC", 2)], "TGT").fits is None
+
+
+@pytest.mark.corpus
+def test_real_capture_demand_and_supply(corpus):
+    # ziutus POWER5 9131-52A dump: nim1 runs 0.3 units, 6144 MB, max 10240 MB, curr_hpt_ratio=1:64 ->
+    # HPT 8 GB / 64 = 128 MB (10240 is exactly 1.25 x 8192, so no rounding up). `dump` is not
+    # activated: sized from its profile (3200 MB desired, 5248 max -> 8 GB / 64 = 128 MB).
+    from hatoolkit import load_inventory
+
+    inv = load_inventory(corpus / "ziutus-hmc_vios_aix")
+    name = inv.systems["system"].iloc[0]
+    d = cap.partition_demand(inv, Plan(), None, name)
+    nim = _one(d, "nim1")
+    assert (nim["proc_units_target"], nim["mem_mb_target"], nim["hpt_mb"]) == (0.3, 6144, 128)
+    dump = _one(d, "dump")
+    assert not dump["running"] and dump["basis"] == "profile desired" and dump["mem_demand_mb"] == 3200 + 128
+    s = cap.system_supply(inv, Plan(), name)
+    # The capture's own identity: 2.0 configurable - 0.9 entitled = 1.1 free; VIOS stay.
+    assert (s.proc_units, s.mem_mb, s.lmb_mb) == (1.1, 13696, 128)
+    assert set(s.staying) == {"vios1", "vios2"}

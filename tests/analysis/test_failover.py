@@ -148,3 +148,16 @@ def test_an_undecided_exact_placement_is_unknown(monkeypatch):
     fa = FailoverAnalysis(inv, plan)
     p = fa.placement(fa.scenarios[0], fa.allowed(fa.scenarios[0]))
     assert p.status == "unknown" and any("work limit" in m for m in p.missing)
+
+
+def test_an_unrated_system_makes_processors_unknown_across_systems():
+    # Without a type-model (no lssyscfg -r sys) the destination could be any generation.
+    inv = build([system("PRD"), system("DR", model=None)], [lpar("PRD", 2, "APP", units=1.0)])
+    fa = FailoverAnalysis(inv, plan_from_text("failover: {pairs: [PRD -> DR]}\n"))
+    sc = fa.scenarios[0]
+    p = fa.placement(sc, fa.allowed(sc), dims=("proc",))
+    assert p.status == "unknown" and any("per-core performance of DR unknown" in m for m in p.missing)
+    assert fa.placement(sc, fa.allowed(sc), dims=("mem",)).status == "fits"
+    # A plan override resolves it.
+    fa = FailoverAnalysis(inv, plan_from_text("failover: {pairs: [PRD -> DR]}\nrperf: {DR: 24.3}\n"))
+    assert fa.placement(fa.scenarios[0], fa.allowed(fa.scenarios[0])).status == "fits"
