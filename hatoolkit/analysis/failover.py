@@ -333,6 +333,29 @@ class FailoverAnalysis:
         return pd.DataFrame(rows)
 
 
+    def variants(self, sizings: tuple[str, ...] = SIZING_POLICIES) -> pd.DataFrame:
+        """Headroom left per destination for every scenario at every variant (sizing x preemption x CoD).
+
+        One row per (scenario, variant, destination): the scenario's status and unplaced partitions,
+        and what the destination has left after the placement. Computed on demand (not by the checks).
+        """
+        frames = []
+        for sc in self.primary():
+            for sizing in sizings:
+                for preempt in (False, True):
+                    for cod in (False, True):
+                        p = self.placement(sc, Variant(sizing, preempt, cod))
+                        t = p.targets
+                        frames.append(pd.DataFrame({
+                            "scenario": sc.label, "failed": sc.failed, "sizing": sizing, "preempt": preempt,
+                            "cod": cod, "status": p.status, "method": p.method, "unplaced": ",".join(p.unplaced),
+                            "target": t["target"], "partitions_placed": t["partitions_placed"],
+                            "proc_units_supply": t["proc_units_supply"], "proc_units_free": t["proc_units_free"],
+                            "mem_mb_supply": t["mem_mb_supply"], "mem_mb_free": t["mem_mb_free"],
+                        }))
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
 def _ints(values: np.ndarray) -> np.ndarray:
     """Exact integers for the solver: round, with infinities as the unbounded sentinel."""
     arr = np.asarray(values, dtype=float)

@@ -161,3 +161,19 @@ def test_an_unrated_system_makes_processors_unknown_across_systems():
     # A plan override resolves it.
     fa = FailoverAnalysis(inv, plan_from_text("failover: {pairs: [PRD -> DR]}\nrperf: {DR: 24.3}\n"))
     assert fa.placement(fa.scenarios[0], fa.allowed(fa.scenarios[0])).status == "fits"
+
+
+def test_variants_table_covers_every_sizing_preemption_and_cod():
+    inv = build([system("PRD"), system("DR", cores=16, installed=24, avail=2.0)],
+                [lpar("PRD", 2, "APP", units=5.0, min_units=1.0), lpar("DR", 2, "DEV-1", units=2.0)],
+                profiles=[])
+    # (S924 with 16 or 24 installed cores differ in rPerf per core: pin it so the numbers stay round.)
+    plan = plan_from_text('failover: {pairs: [PRD -> DR]}\npreemptible: ["DR/DEV-*"]\nrperf: {9009-42A: 25}\n')
+    table = FailoverAnalysis(inv, plan).variants()
+    assert len(table) == 3 * 2 * 2  # one destination
+    cur = table[table["sizing"] == "current"].set_index(["preempt", "cod"])
+    assert cur.loc[(False, False), "status"] == "does_not_fit" and cur.loc[(False, False), "unplaced"] == "APP"
+    assert cur.loc[(True, True), "proc_units_free"] == 2.0 + 2.0 + 8.0 - 5.0
+    # Desired needs the profile, which this inventory does not have: unknown, never a pass.
+    assert set(table.loc[table["sizing"] == "desired", "status"]) == {"unknown"}
+    assert set(table.loc[table["sizing"] == "minimum", "status"]) == {"fits"}
