@@ -21,8 +21,9 @@ MAX_TARGETS = 30  # a placement map shows at most this many destinations (those 
 
 
 def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    top = 100 if "<br>" in title else 70
     fig.update_layout(title=title, font={"family": FONT_FAMILY}, template="plotly_white", height=height,
-                      legend={"orientation": "h", "y": -0.18}, margin={"l": 60, "r": 20, "t": 70, "b": 60})
+                      legend={"orientation": "h", "y": -0.18}, margin={"l": 60, "r": 20, "t": top, "b": 60})
     return fig
 
 
