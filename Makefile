@@ -24,6 +24,9 @@ test: setup
 lint: setup
 	$(BIN)/ruff check .
 
+bench: setup
+	$(BIN)/python benchmarks/nplus1.py
+
 docs: setup
 	$(BIN)/hatoolkit docs --out docs/checks.md
 

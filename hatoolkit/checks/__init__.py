@@ -6,6 +6,7 @@ fills REGISTRY.
 
 from hatoolkit.checks import (  # noqa: F401
     backups,
+    capacity,
     inputs,
     mobility,
     mobility_io,

@@ -183,7 +183,7 @@ def load_inventory(path: str | Path) -> Inventory:
             frames[name].append(frame)
             ctx.assembled[name] = _combine(name, frames[name])
     combined = {name: _combine(name, parts) for name, parts in frames.items()}
-    validated = {name: _validated(name, frame, ctx.gaps) for name, frame in combined.items()}
+    validated = {name: _sorted(name, _validated(name, frame, ctx.gaps)) for name, frame in combined.items()}
     _file_status(ctx)
     files_frame = pd.DataFrame(ctx.files, columns=["path", "format", "status", "records", "commands", "systems"])
     files_frame = files_frame.astype({"path": "str", "format": "str", "status": "str", "records": "Int64",
@@ -272,6 +272,14 @@ def _combine(name: str, parts: list[pd.DataFrame]) -> pd.DataFrame:
     frame = pd.concat([fr.conform(FRAME_MODELS[name], p) for p in parts], ignore_index=True)
     key = FRAME_KEYS.get(name)
     return frame.drop_duplicates(key, keep="first").reset_index(drop=True) if key else frame
+
+
+def _sorted(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows in key order: the same estate gives the same frames whatever the source or file order."""
+    key = [k for k in FRAME_KEYS.get(name, []) if k in frame.columns]
+    if not key or frame.empty:
+        return frame
+    return frame.sort_values(key, kind="mergesort", na_position="last").reset_index(drop=True)
 
 
 def _validated(name: str, frame: pd.DataFrame, gaps: GapLog) -> pd.DataFrame:

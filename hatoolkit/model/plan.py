@@ -62,6 +62,7 @@ class Plan:
     pools: tuple[Pool, ...] = ()
     include: tuple[str, ...] = ("*",)
     exclude: tuple[str, ...] = ()
+    scope_inactive: bool = False  # also restart not-activated partitions of a failed system (profile-sized)
     preemptible: tuple[str, ...] = ()
     sizing: str = "current"
     allow_cod: bool = False
@@ -233,9 +234,14 @@ def plan_from(doc: Located) -> Plan:
         systems = _strings(doc, f"{where}.systems", entry.get("systems"))
         if len(systems) < 2:
             raise doc.error(f"{where}.systems", "a pool needs at least two systems")
+        if len(set(systems)) != len(systems):
+            raise doc.error(f"{where}.systems", "a system is listed twice")
         pools.append(Pool(str(entry.get("name") or f"pool{i + 1}"), systems, doc.lines.get(where)))
 
-    scope = _mapping(doc, "scope", top.get("scope"), frozenset({"include", "exclude"}))
+    scope = _mapping(doc, "scope", top.get("scope"), frozenset({"include", "exclude", "inactive"}))
+    scope_inactive = scope.get("inactive", False)
+    if not isinstance(scope_inactive, bool):
+        raise doc.error("scope.inactive", "expected true or false")
     sizing = str(top.get("sizing", "current"))
     if sizing not in SIZING_POLICIES:
         raise doc.error("sizing", f"{sizing!r} is not a sizing policy (one of: {', '.join(SIZING_POLICIES)})")
@@ -289,6 +295,7 @@ def plan_from(doc: Located) -> Plan:
         pools=tuple(pools),
         include=_strings(doc, "scope.include", scope.get("include")) or ("*",),
         exclude=_strings(doc, "scope.exclude", scope.get("exclude")),
+        scope_inactive=scope_inactive,
         preemptible=_strings(doc, "preemptible", top.get("preemptible")),
         sizing=sizing,
         allow_cod=allow_cod,

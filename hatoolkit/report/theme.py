@@ -26,3 +26,19 @@ CATEGORY_PALETTE: tuple[str, ...] = ("#dc2626", "#ea580c", "#d97706", "#7c3aed",
                                      "#a16207", "#15803d", "#6d28d9", "#0e7490", "#7f1d1d")
 EVACUATION_COLORS: dict[str, str] = {"move": OK_COLOR, "shut down": "#60a5fa", "stays (not activated)": "#d1d5db",
                                      "blocked": "#dc2626", "no capacity": "#f59e0b", "capacity unknown": "#6b7280"}
+
+# Failover capacity charts: what stays on a destination, what may be freed, what arrives, what is left.
+CAPACITY_COLORS: dict[str, str] = {
+    "stays": "#9ca3af",  # VIOS, hosting and other partitions that keep running
+    "preemptible": "#fbbf24",  # dev/test that may be shut down
+    "avail": "#16a34a",  # free now
+    "cod": "#a78bfa",  # inactive Capacity on Demand
+    "demand": "#1d4ed8",  # demand at the plan's sizing
+    "demand_min": "#60a5fa",  # demand at minimum size
+    "free": "#bbf7d0",  # left after placement
+    "unplaced": "#dc2626",
+}
+# Incoming partitions in a placement map cycle through these.
+# (no reds: red marks unplaced partitions)
+PARTITION_PALETTE: tuple[str, ...] = ("#1d4ed8", "#0891b2", "#7c3aed", "#0f766e", "#ea580c", "#65a30d", "#4338ca",
+                                      "#a16207", "#0369a1", "#6d28d9")

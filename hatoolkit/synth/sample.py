@@ -32,6 +32,16 @@ LNX-BATCH's data LUN has reserve_policy=single_path on PRD-1-VIOS2; DEV-WEB's da
 a logical volume on DR-1-VIOS1. DR-1's VIOS host names (drvios1/2) differ from their partition
 names. Captured as: PRD-1-VIOS1 `cmd| |line` script output, PRD-1-VIOS2 one file per command
 (-fmt layouts), PRD-2 through `viosvrcmd` on the HMC, DR-1 padmin sessions.
+
+Failover headroom (issue 4; per-core rPerf S1024/32c 31.67, S1022/24c 29.13, S924/24c 24.30,
+740/8c 11.49): PRD-1 -> DR-1 needs 23.6 POWER9 units and 528 GB at current size against 7 free
+(+5.5 from dev/test, +8 dark CoD cores): it fits only at minimum size and only with dev/test shut
+down (memory misses by 1.1 GB without). PRD-2 -> DR-1 fits at full size with dev/test down,
+except that DR-1's CRMPOOL is capped at 4.0 units (licensing) while CRM-DB + CRM-APP need 6.6:
+it fits only at minimum size. Pool production-site: losing PRD-1 does not fit on PRD-2 even at
+minimum size (memory); losing PRD-2 fits on PRD-1 at full size only with CoD (not allowed by the
+plan), else at minimum size. Reverse of IBMI-7 -> DR-1: DR-1's NIM and IBMIHOST-DR need 41 GB
+on IBMI-7, which has 26.8 GB free (asymmetric pair).
 """
 
 from __future__ import annotations
@@ -194,6 +204,8 @@ def _dr1() -> object:
                    hmc="hmc-dr", ipaddr="10.30.0.11")
     v1, v2 = vios(1, "DR-1-VIOS1", units=1.0, mem_gb=12), vios(2, "DR-1-VIOS2", units=1.0, mem_gb=12)
     s.lpars += [v1, v2]
+    # The CRM database licence on DR-1 covers 4 processors: its CRMPOOL is capped below CRM's need.
+    s.pools.append(ProcPool(1, "CRMPOOL", 4.0, 0.0))
     w = Wiring(s)
     w.vios_pair(v1, v2, vlans=(10, 20))
     clients = [

@@ -24,7 +24,7 @@ def _objects(corpus: Path, tmp_path: Path, name: str):
 def test_pypowervm_systems_and_partitions(corpus: Path, tmp_path: Path) -> None:
     inv = load_inventory(rest_bundle(corpus, tmp_path, pypowervm=("managedsystem", "lpar")))
     systems = inv.systems.set_index("system")
-    assert list(systems.index) == ["HV4", "Server-8246-L1C-SN0604CAA", "Server-8246-L1C-SN0604C6A"]
+    assert list(systems.index) == ["HV4", "Server-8246-L1C-SN0604C6A", "Server-8246-L1C-SN0604CAA"]  # key order
     hv4 = systems.loc["HV4"]
     assert (hv4["type_model"], hv4["serial_num"], hv4["state"]) == ("8203-E4A", "ACE0001", "Operating")
     assert hv4["configurable_sys_mem_mb"] == 5242880 and hv4["mem_region_size_mb"] == 64

@@ -1,0 +1,374 @@
+"""Failure scenarios and their exact placements: does everything a failed system runs fit elsewhere?
+
+Scenarios come from the plan: a failover pair (production -> backup), every member of an N+1
+pool (its loss -> the survivors), and, with neither, the documented default: every system must
+survive the loss of any one other. Each pair also gets a `reverse` scenario (backup -> production)
+so an asymmetric pair is visible.
+
+Demand is the failed system's partitions in scope: not VIOS, not preemptible (dev/test that may be
+shut down is not restarted elsewhere), running (plus not-activated ones if `scope.inactive`).
+Each scenario is evaluated per *variant*: a sizing policy, with or without shutting the
+destinations' preemptible partitions, with or without activating their inactive CoD.
+
+Missing data never passes: a partition whose size is unknown cannot be shown to fit, and a
+destination whose free capacity is unknown cannot be shown too small. Where unknowns could change
+the answer, the status is `unknown`, naming what is missing.
+
+`failover(inv, plan)` is memoised per (Inventory, Plan) so the checks, the notebook and the
+what-if widget share one computation.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from hatoolkit.analysis import capacity as cap
+from hatoolkit.analysis.placement import DECIDE_NODE_LIMIT, UNBOUNDED, Problem, Solution, solve
+from hatoolkit.analysis.rperf import CoreRating, scale
+from hatoolkit.analysis.scenarios import (
+    DIMENSIONS,
+    STATUS_RANK,
+    Placement,
+    PlacementData,
+    Scenario,
+    Variant,
+    row_min,
+    scenarios_of,
+)
+from hatoolkit.errors import PlanError
+from hatoolkit.model.inventory import Inventory
+from hatoolkit.model.plan import SIZING_POLICIES, Plan
+
+
+@dataclass
+class _Demand:
+    """A scenario's partitions at one sizing, as each destination would see them."""
+
+    items: pd.DataFrame
+    proc: np.ndarray  # (n, m) processing units on each destination (NaN unknown)
+    mem: np.ndarray  # (n, m) MB on each destination (NaN unknown)
+    factor: np.ndarray  # (n, m) rPerf scale
+    pool_slot: np.ndarray  # (n, m) index into the scenario's capped pools, -1 none, -2 unknown
+    ratings: list[CoreRating] = field(default_factory=list)
+
+
+class FailoverAnalysis:
+    """Every scenario of an (Inventory, Plan) and their placements, computed on demand and kept."""
+
+    def __init__(self, inv: Inventory, plan: Plan, sizing: str | None = None) -> None:
+        self.plan = plan
+        self.sizing = sizing or plan.sizing
+        if self.sizing not in SIZING_POLICIES:
+            raise PlanError(f"sizing policy {self.sizing!r} is not one of: {', '.join(SIZING_POLICIES)}")
+        self.scenarios = scenarios_of(inv, plan)
+        self._supply = cap.supplies(inv, plan)
+        self._by_system = {s: {name: frame for name, frame in cap.partition_base(inv, s).groupby("system", sort=False)}
+                           for s in SIZING_POLICIES}
+        self._empty = cap.partition_base(inv, self.sizing).iloc[0:0]
+        self._pool_known = set(inv.proc_pools["system"])
+        self._parts_known = set(inv.partitions["system"])
+        self._demand: dict[tuple[Scenario, str], _Demand] = {}
+        self._cache: dict[tuple, Placement] = {}
+        self._pool_cache: dict[Scenario, list[tuple[int, cap.PoolSupply]]] = {}
+
+    # ------------------------------------------------------------------ inputs
+
+    def supply(self, system: str) -> cap.Supply | None:
+        return self._supply.get(system)
+
+    def in_demand(self, sizing: str, system: str) -> pd.DataFrame:
+        """The partitions of `system` that must run elsewhere when it fails."""
+        mine = self._by_system[sizing].get(system, self._empty)
+        plan = self.plan
+        keep = [
+            not vios and plan.in_scope(system, name) and not plan.is_preemptible(system, name)
+            and (running or plan.scope_inactive)
+            for name, vios, running in zip(mine["partition"], mine["is_vios"], mine["running"], strict=True)
+        ]
+        return mine[np.array(keep, dtype=bool)].reset_index(drop=True)
+
+    def _pools(self, sc: Scenario) -> list[tuple[int, cap.PoolSupply]]:
+        """The capped shared processor pools on the scenario's destinations, as (destination index, pool)."""
+        if sc in self._pool_cache:
+            return self._pool_cache[sc]
+        out = []
+        for t, name in enumerate(sc.destinations):
+            s = self._supply.get(name)
+            for pool in (s.pools if s else ()):
+                if pool.max_proc_units is not None:
+                    out.append((t, pool))
+        self._pool_cache[sc] = out
+        return out
+
+    def demand(self, sc: Scenario, sizing: str) -> _Demand:
+        """The scenario's partitions at a sizing, as each destination sees them (cached)."""
+        key = (sc, sizing)
+        if key in self._demand:
+            return self._demand[key]
+        items = self.in_demand(sizing, sc.failed)
+        src = self._supply.get(sc.failed)
+        src_rating = src.rating if src else CoreRating(None, "unknown")
+        sups = [self._supply.get(t) for t in sc.destinations]
+        n, m = len(items), len(sups)
+        ratings = [s.rating if s else CoreRating(None, "unknown") for s in sups]
+        f = np.array([scale(src_rating, r) for r in ratings], dtype=float)
+        lmb = np.array([s.lmb_mb if s and s.lmb_mb else np.nan for s in sups], dtype=float)
+        present = np.array([s is not None for s in sups], dtype=bool)
+        units = items["proc_units"].to_numpy(dtype=float)[:, None]
+        ded = (items["proc_mode"] == "ded").to_numpy()
+        mem = items["mem_mb"].to_numpy(dtype=float)[:, None]
+        hpt = cap.hpt_mb(items["max_mem_mb"].to_numpy(dtype=float), items["hpt_ratio"].to_numpy(dtype=float))
+        known_mem = items["known_mem"].to_numpy(dtype=bool)[:, None]
+        scaled = units * f[None, :]
+        proc_m = np.where(ded[:, None], np.ceil(scaled - 1e-9), np.ceil(np.round(scaled * 100, 6)) / 100)
+        rated = np.array([src_rating.known and r.known for r in ratings], dtype=bool)
+        proc_m = np.where((present & rated)[None, :], proc_m, np.nan)
+        mem_m = np.where(known_mem, cap.round_up(mem, lmb[None, :]) + hpt[:, None], np.nan)
+        factor = np.broadcast_to(f, (n, m)).copy()
+        slot = np.full((n, m), -1, dtype=np.int64)
+        names = np.array(items["pool_name"].tolist(), dtype=object)
+        shared = ~ded & np.array([isinstance(x, str) for x in names], dtype=bool)
+        blind = [t for t, name in enumerate(sc.destinations) if name not in self._pool_known]
+        for pname in set(names[shared]):
+            rows = shared & (names == pname)
+            for k, (t, pool) in enumerate(self._pools(sc)):
+                if pool.name == pname:
+                    slot[rows, t] = k
+            if pname != cap.DEFAULT_POOL and blind:
+                slot[np.ix_(rows, blind)] = -2
+        result = _Demand(items, proc_m, mem_m, factor, slot, ratings)
+        self._demand[key] = result
+        return result
+
+    # ------------------------------------------------------------------ evaluation
+
+    def placement(self, sc: Scenario, variant: Variant, *, dims: tuple[str, ...] = DIMENSIONS,
+                  dedicated_only: bool = False) -> Placement:
+        """Place the scenario's partitions at a variant (memoised).
+
+        `dims` chooses the constraints: "proc" (system processing units), "mem" (system memory),
+        "pool" (shared processor pool caps); one dimension alone tells which one is short.
+        """
+        dims = tuple(d for d in DIMENSIONS if d in dims)
+        key = (sc, variant, dims, dedicated_only)
+        if key not in self._cache:
+            self._cache[key] = self._place(sc, variant, dims, dedicated_only)
+        return self._cache[key]
+
+    def _place(self, sc: Scenario, v: Variant, dims: tuple[str, ...], ded_only: bool) -> Placement:
+        d = self.demand(sc, v.sizing)
+        items = d.items
+        sel = (items["proc_mode"] == "ded").to_numpy() if ded_only else np.ones(len(items), dtype=bool)
+        use_p, use_m, use_g = "proc" in dims, "mem" in dims, "pool" in dims
+        supplies = [self._supply.get(t) for t in sc.destinations]
+        opts = [s.with_options(preempt=v.preempt, cod=v.cod) if s else None for s in supplies]
+        cap_p = np.array([s.proc_units if s and s.proc_units is not None else np.nan for s in opts], dtype=float)
+        cap_m = np.array([s.mem_mb if s and s.mem_mb is not None else np.nan for s in opts], dtype=float)
+        pools = self._pools(sc) if use_g else []
+        pool_free = np.array([p.free(v.preempt) for _, p in pools], dtype=float)
+        proc = d.proc[sel] if use_p or use_g else np.zeros((int(sel.sum()), len(supplies)))
+        mem = d.mem[sel] if use_m else np.zeros((int(sel.sum()), len(supplies)))
+        slot = d.pool_slot[sel] if use_g else np.full(proc.shape, -1, dtype=np.int64)
+        if not use_p:
+            cap_p = np.full(len(supplies), np.inf)
+        if not use_m:
+            cap_m = np.full(len(supplies), np.inf)
+        sub = items[sel].reset_index(drop=True)
+        crit = np.array([self.plan.is_critical(sc.failed, n) for n in sub["partition"]], dtype=bool)
+
+        unknown_cell = np.isnan(proc) | np.isnan(mem) | (slot == -2)
+        unknown_cap = np.isnan(cap_p) | np.isnan(cap_m)
+        missing = self._missing(sc, sub, unknown_cell.any(axis=1), supplies, use_p or use_g, use_m, use_g)
+        if sc.failed not in self._parts_known:
+            unknown_cap = np.ones(len(supplies), dtype=bool)  # the failed system's partitions are unknown
+
+        def problem(optimistic: bool) -> Problem:
+            """Unknowns at their best (to prove a shortfall) or at their worst (to prove a fit)."""
+            p = np.where(np.isnan(proc), 0 if optimistic else np.inf, proc)
+            m_ = np.where(np.isnan(mem), 0 if optimistic else np.inf, mem)
+            fill = np.inf if optimistic else 0.0
+            pc = np.where(np.isnan(cap_p), fill, cap_p)
+            mc = np.where(np.isnan(cap_m), fill, cap_m)
+            gcap = np.append(pool_free, fill)
+            g = np.where(slot == -2, len(pool_free), slot)
+            finite = lambda a: np.where(np.isfinite(a), a, 0.0)  # noqa: E731
+            size = np.maximum(finite(p).max(axis=1, initial=0) / max(finite(pc).sum(), 1.0),
+                              finite(m_).max(axis=1, initial=0) / max(finite(mc).sum(), 1.0))
+            weight = np.where(crit, 100.0, 1.0) + np.minimum(size, 1.0)
+            return Problem(_ints(p * 100), _ints(m_), g, _ints(pc * 100), _ints(mc), _ints(gcap * 100), weight)
+
+        if sc.failed not in self._parts_known:
+            sol, status = solve(problem(True)), "unknown"
+        elif not unknown_cell.any() and not unknown_cap.any():
+            sol = solve(problem(True))
+            status = "fits" if sol.fits else ("does_not_fit" if sol.decided else "unknown")
+        else:
+            sol = solve(problem(False))
+            status = "fits"
+            if not sol.fits:
+                sol = solve(problem(True))
+                status = "does_not_fit" if not sol.fits and sol.decided else "unknown"
+        if not sol.decided:
+            missing = (*missing, f"no placement found and none proven impossible within the exact solver's work "
+                                 f"limit ({DECIDE_NODE_LIMIT} nodes)")
+        return self._result(sc, v, sol, status, sub, d.proc[sel], d.mem[sel], d.factor[sel], sol.assignment, opts,
+                            cap_p, cap_m, missing, dims, crit)
+
+    def _missing(self, sc: Scenario, sub: pd.DataFrame, unknown_item: np.ndarray, supplies: list,
+                 use_p: bool, use_m: bool, use_g: bool) -> tuple[str, ...]:
+        out = []
+        if self._supply.get(sc.failed) is None:
+            out.append(f"{sc.failed}: not in the inventory")
+        if sc.failed not in self._parts_known:
+            out.append(f"{sc.failed}: partitions not captured (lssyscfg -r lpar)")
+        for name, what, unknown in zip(sub["partition"], sub["missing"], unknown_item, strict=True):
+            if unknown:
+                out.append(f"{sc.failed}/{name}: {what or 'size on a destination'} unknown")
+        for t, s in zip(sc.destinations, supplies, strict=True):
+            if s is None:
+                out.append(f"{t}: not in the inventory")
+                continue
+            need = [m for m in s.missing if (use_p and "proc" in m) or (use_m and "mem" in m)]
+            if need:
+                out.append(f"{t}: {', '.join(need)} unknown")
+            src = self._supply.get(sc.failed)
+            if use_p and len(sub) and not (s.rating.known and src is not None and src.rating.known):
+                unrated = [x for x, r in ((t, s), (sc.failed, src)) if r is not None and not r.rating.known]
+                out.append(f"per-core performance of {', '.join(unrated) or sc.failed} unknown (no type_model in "
+                           f"lssyscfg -r sys; or set rperf in plan.yaml)")
+            if use_g and t not in self._pool_known and (sub["pool_name"].fillna(cap.DEFAULT_POOL)
+                                                        != cap.DEFAULT_POOL).any():
+                out.append(f"{t}: shared processor pools not captured")
+        return tuple(dict.fromkeys(out))
+
+    def _result(self, sc, v, sol: Solution, status, sub, proc, mem, factor, assignment, opts, cap_p, cap_m,
+                missing, dims, crit) -> Placement:
+        m = len(sc.destinations)
+        data = PlacementData(sc.destinations, sub, crit, proc, mem, factor, assignment, opts, cap_p, cap_m, v.preempt)
+        return Placement(
+            scenario=sc, variant=v, status=status, method=sol.method, optimal=sol.optimal,
+            demand_proc_units=round(float(np.nansum(np.round(row_min(proc), 2))), 2),
+            demand_mem_mb=float(np.nansum(row_min(mem))),
+            supply_proc_units=round(float(cap_p.sum()), 2) if m and not np.isnan(cap_p).any() else None,
+            supply_mem_mb=float(cap_m.sum()) if m and not np.isnan(cap_m).any() else None,
+            missing=missing, dims=dims, data=data,
+        )
+
+    # ------------------------------------------------------------------ views
+
+    def has_preemptible(self, sc: Scenario) -> bool:
+        return any(s is not None and s.preemptible for s in map(self._supply.get, sc.destinations))
+
+    def has_cod(self, sc: Scenario) -> bool:
+        return any(s is not None and (s.cod_proc_units > 0 or s.cod_mem_mb > 0)
+                   for s in map(self._supply.get, sc.destinations))
+
+    def allowed(self, sc: Scenario, sizing: str | None = None) -> Variant:
+        """What the plan permits: its sizing, preemptible partitions shut down, CoD only if allowed."""
+        return Variant(sizing or self.sizing, self.has_preemptible(sc), self.plan.allow_cod)
+
+    def rperf(self, sc: Scenario) -> tuple[str, str]:
+        """(scale, basis) text for destinations whose per-core performance differs from the source's."""
+        d = self.demand(sc, self.sizing)
+        src = self._supply.get(sc.failed)
+        scales, bases = [], []
+        for t, (name, rating) in enumerate(zip(sc.destinations, d.ratings, strict=True)):
+            f = float(d.factor[0, t]) if len(d.items) else (scale(src.rating, rating) if src else 1.0)
+            if f != 1.0 and src is not None:
+                scales.append(f"{name}:{f:g}" if len(sc.destinations) > 1 else f"{f:g}")
+                bases.append(f"{src.rating.basis}({src.rating.per_core})->{rating.basis}({rating.per_core})")
+        return ";".join(scales), ";".join(dict.fromkeys(bases))
+
+    def pool_pressure(self, sc: Scenario, variant: Variant) -> list[dict]:
+        """Capped pools on the destinations that the scenario's partitions would land in: need vs free."""
+        d = self.demand(sc, variant.sizing)
+        out = []
+        for k, (t, pool) in enumerate(self._pools(sc)):
+            members = d.pool_slot[:, t] == k
+            if not members.any():
+                continue
+            out.append({"target": sc.destinations[t], "pool": pool.name, "max_pool_proc_units": pool.max_proc_units,
+                        "free_proc_units": pool.free(variant.preempt),
+                        "demand_proc_units": round(float(np.nansum(d.proc[members, t])), 2),
+                        "partitions": list(d.items.loc[members, "partition"])})
+        return out
+
+    def primary(self) -> tuple[Scenario, ...]:
+        return tuple(s for s in self.scenarios if s.kind != "reverse")
+
+    def worst(self) -> Placement | None:
+        """The allowed placement of the scenario in the worst state (status, then pressure)."""
+        results = [self.placement(s, self.allowed(s)) for s in self.primary()]
+        if not results:
+            return None
+        return max(results, key=lambda p: (STATUS_RANK[p.status], p.pressure()))
+
+    def headroom(self) -> pd.DataFrame:
+        """Per scenario and sizing: demand vs supply (now, + preemptible, + CoD) and the fit at each step."""
+        rows = []
+        sizings = (self.sizing,) if self.sizing == "minimum" else (self.sizing, "minimum")
+        for sc in self.primary():
+            for sizing in sizings:
+                base = self.placement(sc, Variant(sizing, False, False))
+                pre = self.placement(sc, Variant(sizing, True, False))
+                both = self.placement(sc, Variant(sizing, True, True))
+                t = both.targets
+                rows.append({
+                    "scenario": sc.label, "failed": sc.failed, "destination": sc.destination, "kind": sc.kind,
+                    "sizing": sizing,
+                    "demand_proc_units": base.demand_proc_units, "demand_mem_mb": base.demand_mem_mb,
+                    "avail_proc_units": _sum(t["proc_units_avail"]),
+                    "preemptible_proc_units": _sum(t["proc_units_preemptible"]),
+                    "cod_proc_units": _sum(t["proc_units_cod"]),
+                    "avail_mem_mb": _sum(t["mem_mb_avail"]), "preemptible_mem_mb": _sum(t["mem_mb_preemptible"]),
+                    "cod_mem_mb": _sum(t["mem_mb_cod"]),
+                    "status_now": base.status, "status_preempt": pre.status,
+                    "status_preempt_cod": both.status,
+                    "status_allowed": self.placement(sc, self.allowed(sc, sizing)).status,
+                })
+        return pd.DataFrame(rows)
+
+
+    def variants(self, sizings: tuple[str, ...] = SIZING_POLICIES) -> pd.DataFrame:
+        """Headroom left per destination for every scenario at every variant (sizing x preemption x CoD).
+
+        One row per (scenario, variant, destination): the scenario's status and unplaced partitions,
+        and what the destination has left after the placement. Computed on demand (not by the checks).
+        """
+        frames = []
+        for sc in self.primary():
+            for sizing in sizings:
+                for preempt in (False, True):
+                    for cod in (False, True):
+                        p = self.placement(sc, Variant(sizing, preempt, cod))
+                        t = p.targets
+                        frames.append(pd.DataFrame({
+                            "scenario": sc.label, "failed": sc.failed, "sizing": sizing, "preempt": preempt,
+                            "cod": cod, "status": p.status, "method": p.method, "unplaced": ",".join(p.unplaced),
+                            "target": t["target"], "partitions_placed": t["partitions_placed"],
+                            "proc_units_supply": t["proc_units_supply"], "proc_units_free": t["proc_units_free"],
+                            "mem_mb_supply": t["mem_mb_supply"], "mem_mb_free": t["mem_mb_free"],
+                        }))
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _ints(values: np.ndarray) -> np.ndarray:
+    """Exact integers for the solver: round, with infinities as the unbounded sentinel."""
+    arr = np.asarray(values, dtype=float)
+    out = np.where(np.isfinite(arr), np.round(arr), float(UNBOUNDED))
+    return np.minimum(out, float(UNBOUNDED)).astype(np.int64)
+
+
+def _sum(series: pd.Series) -> float | None:
+    values = pd.to_numeric(series, errors="coerce")
+    return None if values.isna().any() else float(values.sum())
+
+
+@functools.lru_cache(maxsize=8)
+def failover(inv: Inventory, plan: Plan, sizing: str | None = None) -> FailoverAnalysis:
+    """The failover analysis of an (Inventory, Plan), shared by checks, notebooks and widgets."""
+    return FailoverAnalysis(inv, plan, sizing)
