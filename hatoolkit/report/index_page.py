@@ -62,7 +62,7 @@ def render_index(run: Any, *, assets: Assets, pages: list[PageEntry], files: lis
                              default_width="100%", default_height=fig.layout.height or 420, config=PLOT_CONFIG)
     top = worst_findings(run.findings, None, WORST_TABLE_ROWS)
     table_html = interactive_html(top[FINDING_DISPLAY] if not top.empty else run.findings[FINDING_DISPLAY],
-                                  page_length=25, with_bundle=False)
+                                  page_length=25, search=True, with_bundle=False)
     total = len(run.findings)
     findings_note = (f"The {len(top)} worst of {total} findings (all of them: findings.csv)." if total > len(top)
                      else f"All {total} findings.")

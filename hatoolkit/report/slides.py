@@ -48,10 +48,10 @@ def write_slides(path: Path, *, title: str, subtitle: str, headline: str, card: 
                  charts: list[ChartSlide]) -> Path:
     """Write the deck; `card` is report.scorecard.scorecard(...)."""
     from pptx import Presentation
-    from pptx.util import Inches, Pt
+    from pptx.util import Emu, Inches, Pt
 
     prs = Presentation()
-    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    prs.slide_width, prs.slide_height = Emu(12_192_000), Emu(6_858_000)  # 16:9, 13.333 x 7.5 in
     blank = prs.slide_layouts[6]
     width = prs.slide_width
 

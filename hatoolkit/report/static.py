@@ -71,8 +71,10 @@ class StaticExport:
 class StaticExporter:
     """Parent side: start the child early (browser start overlaps notebook runs), feed it, reap it."""
 
-    def __init__(self, scratch: Path, *, start_timeout_s: float = 60.0, finish_timeout_s: float = 60.0) -> None:
+    def __init__(self, scratch: Path, *, start_timeout_s: float = 60.0, finish_timeout_s: float = 60.0,
+                 command: list[str] | None = None) -> None:
         self.scratch = scratch
+        self.command = command or [sys.executable, "-m", "hatoolkit.report.static"]
         self.start_timeout_s = start_timeout_s
         self.finish_timeout_s = finish_timeout_s
         self.result = StaticExport()
@@ -92,7 +94,7 @@ class StaticExporter:
         self.scratch.mkdir(parents=True, exist_ok=True)
         stderr = self._stderr_path.open("wb")
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "hatoolkit.report.static"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=stderr, start_new_session=True, text=True, bufsize=1,
         )
         stderr.close()
@@ -155,6 +157,10 @@ class StaticExporter:
         if not self._ready.wait(self.start_timeout_s):
             self._kill(f"Chromium/kaleido did not start within {self.start_timeout_s:.0f} s")
             return self.result
+        if self.result.skipped:  # the child found no browser after all
+            self._pending.clear()
+            self._kill(None)
+            return self.result
         with self._answers:
             while self._pending and time.monotonic() < deadline and self._proc.poll() is None:
                 self._answers.wait(0.2)
@@ -163,8 +169,12 @@ class StaticExporter:
                     time.monotonic() < deadline:
                 self._answers.wait(0.1)
         if self._pending:
-            self._kill(f"kaleido did not answer within {self.finish_timeout_s:.0f} s "
-                       f"({len(self._pending)} chart(s) pending); Chromium may be hung")
+            if self._proc.poll() not in (None, 0):
+                self._kill(f"the static exporter stopped (exit status {self._proc.returncode}) with "
+                           f"{len(self._pending)} chart(s) pending")
+            else:
+                self._kill(f"kaleido did not answer within {self.finish_timeout_s:.0f} s "
+                           f"({len(self._pending)} chart(s) pending); Chromium may be hung")
             return self.result
         try:
             self._proc.wait(timeout=10)
@@ -174,8 +184,17 @@ class StaticExporter:
 
     def _kill(self, reason: str | None) -> None:
         if self._proc is not None and self._proc.poll() is None:
+            import psutil
+
+            try:  # Chromium runs in a session of its own (choreographer): find it by parentage
+                family = psutil.Process(self._proc.pid).children(recursive=True)
+            except psutil.Error:
+                family = []
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(self._proc.pid, signal.SIGKILL)  # the child and any Chromium it started
+                os.killpg(self._proc.pid, signal.SIGKILL)
+            for proc in family:
+                with contextlib.suppress(psutil.Error):
+                    proc.kill()
             self._proc.wait()
         if reason:
             self.result.skipped = reason

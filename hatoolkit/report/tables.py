@@ -33,9 +33,11 @@ _DT_OPTIONS: dict[str, Any] = {
     "display_logo_when_loading": False,
     "maxBytes": 8_000_000,  # keep every row of big estates (itables would down-sample past 64 kB)
     "lengthMenu": [10, 25, 50, 100, 500],
-    "layout": {"topStart": "pageLength", "topEnd": "search", "bottomStart": "info", "bottomEnd": "paging"},
     "order": [],  # keep our order (worst first) until the reader clicks a header
 }
+# Controls of small tables (one page) are dropped; findings tables always keep their search box.
+_LAYOUT_AUTO = {"topStart": "pageLength", "topEnd": "search", "bottomStart": "info", "bottomEnd": "paging"}
+_LAYOUT_ALWAYS = {"topStart": "info", "topEnd": "search", "bottomStart": "pageLength", "bottomEnd": "paging"}
 _bundle_sent = False
 
 
@@ -50,15 +52,19 @@ class ReportTable(pd.DataFrame):
         return interactive_html(pd.DataFrame(self), **self.attrs.get(_OPTIONS_ATTR, {}))
 
 
-def interactive(frame: pd.DataFrame, *, caption: str | None = None, page_length: int = 25) -> ReportTable:
-    """`frame` displayed as a sortable, filterable table (in notebooks and in the HTML report)."""
+def interactive(frame: pd.DataFrame, *, caption: str | None = None, page_length: int = 25,
+                search: bool = False) -> ReportTable:
+    """`frame` displayed as a sortable, filterable table (in notebooks and in the HTML report).
+
+    `search`: keep the search box even when every row fits on one page (findings tables do).
+    """
     table = ReportTable(frame.reset_index(drop=True))
-    table.attrs[_OPTIONS_ATTR] = {"caption": caption, "page_length": page_length}
+    table.attrs[_OPTIONS_ATTR] = {"caption": caption, "page_length": page_length, "search": search}
     return table
 
 
 def interactive_html(frame: pd.DataFrame, *, caption: str | None = None, page_length: int = 25,
-                     with_bundle: bool | None = None) -> str:
+                     search: bool = False, with_bundle: bool | None = None) -> str:
     """The table's HTML: a DataTable in report pages and JupyterLab, a static preview elsewhere.
 
     `with_bundle`: prepend itables' offline bundle (None: once per process, unless the page ships it).
@@ -67,7 +73,8 @@ def interactive_html(frame: pd.DataFrame, *, caption: str | None = None, page_le
 
     global _bundle_sent
     shown = frame.map(_cell) if not frame.empty else frame.astype("str")
-    html = itables.to_html_datatable(shown, caption=caption, pageLength=page_length, **_DT_OPTIONS)
+    layout = dict(_LAYOUT_ALWAYS if search else _LAYOUT_AUTO)
+    html = itables.to_html_datatable(shown, caption=caption, pageLength=page_length, layout=layout, **_DT_OPTIONS)
     if with_bundle is None:
         with_bundle = not (os.environ.get(REPORT_ASSETS_ENV) or _bundle_sent)
     if not with_bundle:
@@ -77,6 +84,23 @@ def interactive_html(frame: pd.DataFrame, *, caption: str | None = None, page_le
 
     _bundle_sent = True
     return generate_init_offline_itables_html(options.dt_bundle) + html
+
+
+def display_bundle() -> None:
+    """Display itables' offline bundle now (once per kernel) if tables will need it.
+
+    For tables drawn inside an ipywidgets Output: a 1 MB output routed through a widget stalls
+    nbclient (papermill) for its whole timeout, so the bundle goes out as a plain output first.
+    """
+    global _bundle_sent
+    if _bundle_sent or os.environ.get(REPORT_ASSETS_ENV):
+        return
+    from IPython.display import HTML, display
+    from itables import options
+    from itables.javascript import generate_init_offline_itables_html
+
+    display(HTML(generate_init_offline_itables_html(options.dt_bundle)))
+    _bundle_sent = True
 
 
 def _cell(value: Any) -> Any:
@@ -94,7 +118,7 @@ def _cell(value: Any) -> Any:
 def findings_table(findings: pd.DataFrame, *, limit: int | None = None) -> ReportTable:
     """Findings worst first, in reading order (all contract columns but `family`)."""
     frame = sort_findings(findings[list(FINDING_COLUMNS)])[FINDING_DISPLAY]
-    return interactive(frame.head(limit) if limit else frame, page_length=25)
+    return interactive(frame.head(limit) if limit else frame, page_length=25, search=True)
 
 
 def coverage_table(coverage: pd.DataFrame) -> ReportTable:
@@ -110,7 +134,7 @@ def gaps_table(gaps: pd.DataFrame) -> ReportTable:
     rank = gaps["severity"].map({s: -i for i, s in enumerate(SEVERITY_ORDER)})
     ordered = gaps.assign(_r=rank).sort_values(["_r", "system", "file", "line"], kind="mergesort",
                                                na_position="first").drop(columns="_r")
-    return interactive(ordered[["severity", "code", "system", "file", "line", "command", "message"]])
+    return interactive(ordered[["severity", "code", "system", "file", "line", "command", "message"]], search=True)
 
 
 def scorecard_table(findings: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFrame:

@@ -35,7 +35,7 @@ def findings_explorer(run: Any) -> Any:
     import ipywidgets as w
     from IPython.display import display
 
-    from hatoolkit.report.tables import findings_table
+    from hatoolkit.report.tables import display_bundle, findings_table
 
     findings = run.findings
     systems = sorted(set(run.inventory.systems["system"]) | set(findings["system"].dropna()))
@@ -51,10 +51,11 @@ def findings_explorer(run: Any) -> Any:
         shown = filter_findings(findings, system=system.value, family=family.value, min_severity=severity.value,
                                 status=status.value, include_waived=show_waived.value)
         count.value = f"<b>{len(shown)}</b> of {len(findings)} findings"
-        out.clear_output(wait=True)
+        out.clear_output()
         with out:
             display(findings_table(shown))
 
+    display_bundle()
     for control in (system, family, severity, status, show_waived):
         control.observe(refresh, names="value")
     refresh()
