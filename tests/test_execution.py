@@ -34,7 +34,7 @@ def test_discovery_by_metadata_in_page_order(tmp_path):
 
 def test_bad_metadata_is_one_clear_error(tmp_path):
     nbformat.write(_nb({"area": "capacity"}), str(tmp_path / "c.ipynb"))
-    with pytest.raises(HatoolkitError, match="c.ipynb.*'area' and 'title'"):
+    with pytest.raises(HatoolkitError, match=r"c\.ipynb.*'area' and 'title'"):
         discover(tmp_path)
     (tmp_path / "c.ipynb").write_text("{not json")
     with pytest.raises(HatoolkitError, match="not a readable notebook"):
