@@ -37,9 +37,12 @@ CELL_TIMEOUT_S = 1800
 KERNEL_START_TIMEOUT_S = 120
 # Imports and first-use costs every report notebook pays (plotly's renderer machinery alone is
 # ~0.3 s on first display), paid once per kernel while the parent is still running the checks.
+# Optional imports that cost CPU in every kernel and serve no report: jsonschema's IRI grammar
+# (see skip_slow_optional_imports) and hypothesis, which pandera loads for data synthesis when present.
 WARMUP_CODE = """
 import sys
 sys.modules.setdefault("rfc3987_syntax", None)
+sys.modules.setdefault("hypothesis", None)
 import pandas, hatoolkit.report.run, hatoolkit.report.tables, hatoolkit.report.figures.base
 hatoolkit.report.figures.base.figure(title="warm-up")._repr_mimebundle_()
 hatoolkit.report.tables.interactive(pandas.DataFrame({"a": [1]}))._repr_html_()

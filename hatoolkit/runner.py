@@ -140,6 +140,9 @@ def audit(bundle: str | Path, out: str | Path, *, plan: str | Path | None = None
             raise
         pool.release()
         progress.start()
+        from hatoolkit.report.html import warm_up
+
+        warm_up()
         try:
             pool.wait()
         finally:
@@ -176,10 +179,14 @@ def _compute(bundle: Path, plan: Any, as_of: str | None, families: list[str] | N
     if not inv.files["status"].isin(("parsed", "partial")).any():
         raise HatoolkitError(f"{bundle}: no usable capture in the bundle (run `hatoolkit validate {bundle}`)")
     stream.write(f"hatoolkit audit: {bundle}: {len(inv.systems)} systems, {len(inv.partitions)} partitions, "
-                 f"{len(inv.gaps)} data gaps; {len(run.coverage)} checks, {len(run.findings)} findings "
+                 f"{len(inv.gaps)} data gaps; {len(run.coverage)} checks, {_n(len(run.findings), 'finding')} "
                  f"({time.monotonic() - t0:.1f} s)\n")
     stream.flush()
     return run
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def _check_out(out: Path) -> Path:

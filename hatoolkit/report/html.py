@@ -95,3 +95,13 @@ def render_page(nb: Any, *, title: str, assets: Assets, pages: list[PageLink], s
 def write_page(nb: Any, path: Path, **kwargs: Any) -> Path:
     path.write_text(render_page(nb, **kwargs), encoding="utf-8")
     return path
+
+
+def warm_up() -> None:
+    """Build the exporter and render an empty page once (templates, markdown, pygments load ~0.5 s),
+    while the notebooks are still running."""
+    import nbformat
+
+    from hatoolkit.report.assets import asset_names
+
+    render_page(nbformat.v4.new_notebook(), title="warm-up", assets=asset_names(), pages=[], subtitle="")

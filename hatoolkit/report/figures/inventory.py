@@ -24,6 +24,7 @@ def capacity_glance(inv) -> go.Figure:
                         subplot_titles=("Processor units", "Memory (GB)"))
     fig.update_layout(template=theme.plotly_template(), barmode="stack", height=max(260, 70 * len(s) + 140),
                       title={"text": "Capacity at a glance: assigned and free"},
+                      margin={"l": 10, "r": 10, "t": 110, "b": 10}, legend={"y": 1.14},
                       yaxis={"categoryorder": "array", "categoryarray": texts(reversed(s["system"].tolist()))})
     if s.empty:
         empty_note(fig, "No managed systems in the bundle")
