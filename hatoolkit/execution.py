@@ -49,6 +49,7 @@ hatoolkit.report.tables.interactive(pandas.DataFrame({"a": [1]}))._repr_html_()
 """
 RESET_CODE = "get_ipython().reset(new_session=True)"
 REQUIRED_PARAMETERS = ("run_dir", "bundle", "plan", "as_of")
+KERNEL_FAILURE = "(kernel)"
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,15 @@ def contract_problems(nb: Any) -> list[str]:
     return problems
 
 
+def _same_environment_check() -> str:
+    """Kernel code that fails loudly if the `python3` kernelspec resolved to another environment
+    (jupyter_client runs a bare `python` spec with this interpreter, but a user-level spec with an
+    absolute path can shadow it)."""
+    ours = sys.prefix
+    return (f"\nif sys.prefix != {ours!r}:\n    raise RuntimeError('kernel python3 runs ' + sys.prefix + "
+            f"', not this environment ({ours}); remove the user-level python3 kernelspec')\n")
+
+
 def skip_slow_optional_imports() -> None:
     """Make jsonschema's optional `rfc3987_syntax` import fail fast in this process.
 
@@ -132,7 +142,8 @@ class NotebookFailed(Exception):
         where = f" in cell {cell}" if cell else ""
         line = next((ln.strip() for ln in source.splitlines() if ln.strip()), "")
         shown = f" (`{line[:80]}`)" if line else ""
-        super().__init__(f"notebook {notebook} failed{where}{shown}: {message}")
+        what = "a kernel" if notebook == KERNEL_FAILURE else f"notebook {notebook}"
+        super().__init__(f"{what} failed{where}{shown}: {message}")
 
 
 def _failure(spec: NotebookSpec, exc: BaseException, nb_out: Path) -> NotebookFailed:
@@ -261,6 +272,7 @@ class KernelPool:
         self.abort = threading.Event()
         self.failure: NotebookFailed | None = None
         self._lock = threading.Lock()
+        self._kernels: list[Any] = []
         size = max(1, min(job.jobs, len(job.specs)))
         self.threads = [threading.Thread(target=self._worker, args=(i,), name=f"kernel-{i}", daemon=True)
                         for i in range(size)]
@@ -280,6 +292,15 @@ class KernelPool:
     def cancel(self) -> None:
         self.abort.set()
         self.released.set()
+
+    def kill(self) -> None:
+        """Stop every kernel now (interrupted audit): nothing is left running behind us."""
+        self.cancel()
+        with self._lock:
+            kernels = list(self._kernels)
+        for km in kernels:
+            with contextlib.suppress(Exception):
+                km.shutdown_kernel(now=True)
 
     def wait(self, *, raise_failure: bool = True) -> None:
         for t in self.threads:
@@ -301,11 +322,13 @@ class KernelPool:
         from hatoolkit.report.tables import REPORT_ASSETS_ENV
 
         km = _PoolKernelManager(kernel_name=KERNEL_NAME)
+        with self._lock:
+            self._kernels.append(km)
         log = (self.job.log_dir / f"kernel-{slot}.log").open("wb")
         try:
             env = {**os.environ, REPORT_ASSETS_ENV: "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
             km.start_kernel(cwd=str(self.job.out_dir), env=env, stdout=log, stderr=log)
-            self._run(km, WARMUP_CODE)
+            self._run(km, WARMUP_CODE + _same_environment_check())
             self.released.wait()
             while not self.abort.is_set():
                 try:
@@ -320,7 +343,7 @@ class KernelPool:
         except NotebookFailed as failure:
             self._fail(failure)
         except Exception as exc:  # a kernel that cannot start is a failed audit, with the reason
-            self._fail(NotebookFailed("(kernel)", f"kernel {slot} failed: {type(exc).__name__}: {exc}"))
+            self._fail(NotebookFailed(KERNEL_FAILURE, f"kernel {slot}: {type(exc).__name__}: {exc}"))
         finally:
             km.close_clients()
             with contextlib.suppress(Exception):
@@ -337,7 +360,7 @@ class KernelPool:
                                            output_hook=lambda msg: None)
             if reply["content"]["status"] != "ok":
                 content = reply["content"]
-                raise RuntimeError(f"{code.split()[0]}...: {content.get('ename')}: {content.get('evalue')}")
+                raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
         finally:
             km.close_clients()
 

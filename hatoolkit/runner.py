@@ -140,11 +140,14 @@ def audit(bundle: str | Path, out: str | Path, *, plan: str | Path | None = None
             raise
         pool.release()
         progress.start()
-        from hatoolkit.report.html import warm_up
-
-        warm_up()
         try:
+            from hatoolkit.report.html import warm_up
+
+            warm_up()
             pool.wait()
+        except KeyboardInterrupt:
+            pool.kill()
+            raise
         finally:
             progress.stop()
         builder.mark("notebooks_done", t0)
