@@ -243,7 +243,7 @@ def test_only_rejects_an_unknown_area(tiny, tmp_path, capsys):
 # --------------------------------------------------------------------------- unusable input -> 2
 
 
-@pytest.mark.parametrize("case", ["missing bundle", "empty bundle", "bad plan", "bad severity", "bad jobs",
+@pytest.mark.parametrize("case", ["missing bundle", "empty bundle", "bad plan", "bad as-of", "bad severity", "bad jobs",
                                   "out is a file", "out is someone's folder"])
 def test_unusable_input_exits_2(case, tiny, tmp_path, write, capsys):
     bundle, extra = str(SAMPLE), []
@@ -255,6 +255,8 @@ def test_unusable_input_exits_2(case, tiny, tmp_path, write, capsys):
         bundle = str(tmp_path / "empty")
     elif case == "bad plan":
         extra = ["--plan", str(write("plan.yaml", "sizing: biggest\n"))]
+    elif case == "bad as-of":
+        extra = ["--as-of", "yesterday-ish"]
     elif case == "bad severity":
         extra = ["--fail-on", "severe"]
     elif case == "bad jobs":
