@@ -68,6 +68,8 @@ def test_sample_report_has_every_artefact(sample_report):
     assert "audit_summary.ipynb" in log and "done" in log
     assert not list(out.parent.glob(".*partial*")), "temporary folder left behind"
     assert result.size_bytes < 20e6
+    for nb in ("audit_summary.ipynb", "inventory.ipynb"):
+        assert (out / nb).stat().st_size < 1e6, f"{nb}: no JavaScript bundle embedded per notebook"
 
 
 def test_findings_csv_and_json_hold_the_same_contract(sample_report):
@@ -179,6 +181,15 @@ def test_cli_prints_wall_time_size_and_index(tiny, tmp_path, capsys):
     assert lines[-1] == str(out.resolve() / "index.html")
     assert "audit wall time" in lines[-2] and "MB" in lines[-2]
     assert "static charts (png/svg) and slides.pptx were skipped" in printed.err.lower()
+
+
+def test_no_browser_still_completes_and_says_why(tiny, tmp_path, monkeypatch):
+    monkeypatch.delenv("HATOOLKIT_NO_STATIC")
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium-here"))
+    result = audit(SAMPLE, tmp_path / "r", notebooks=tiny, stream=io.StringIO())
+    assert result.exit_code == EXIT_OK and "not executable" in result.static_skipped
+    assert not (result.out / "slides.pptx").exists() and not list((result.out / "charts").iterdir())
+    assert "were skipped" in (result.out / "index.html").read_text()
 
 
 # --------------------------------------------------------------------------- atomic output
