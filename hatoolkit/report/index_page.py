@@ -65,7 +65,7 @@ def render_index(run: Any, *, assets: Assets, pages: list[PageEntry], files: lis
                                   page_length=25, search=True, with_bundle=False)
     total = len(run.findings)
     findings_note = (f"The {len(top)} worst of {total} findings (all of them: findings.csv)." if total > len(top)
-                     else f"All {total} findings.")
+                     else "The only finding." if total == 1 else f"All {total} findings.")
     bundle_name = Path(run.bundle or run.inventory.root or "bundle").name
     return _env().get_template("index.html.j2").render(
         title=f"High-availability audit: {bundle_name}", subtitle=subtitle, headline=headline(run.findings),
