@@ -114,14 +114,63 @@ def _split_only(only: Sequence[str] | None) -> tuple[list[str] | None, list[str]
 
 
 def _exit_for(findings, fail_on: str | None) -> int:
-    if fail_on is None or findings.empty:
+    if fail_on is None:
         return EXIT_OK
-    from hatoolkit.model.findings import SEVERITY_ORDER
+    from hatoolkit.model.findings import at_or_above
 
-    threshold = SEVERITY_ORDER.index(fail_on)
-    active = findings[~findings["evidence"].fillna("").str.contains(r"(?:^| )waived_by=", regex=True)]
-    worst = active["severity"].map(SEVERITY_ORDER.index)
-    return EXIT_FINDINGS if (worst >= threshold).any() else EXIT_OK
+    return EXIT_FINDINGS if not at_or_above(findings, fail_on).empty else EXIT_OK
+
+
+def _audit_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("bundle", help="bundle folder (or a single capture file)")
+    p.add_argument("--out", default=None, help="report folder (default: reports/<bundle name>); replaced only "
+                   "when the new report is complete")
+    p.add_argument("--plan", help="plan.yaml (default: the bundle's own plan.yaml, else defaults)")
+    p.add_argument("--as-of", dest="as_of", help="audit time, ISO 8601 (default: plan's as_of, else now)")
+    p.add_argument("--only", nargs="+", metavar="AREA", help="concern notebooks to run (capacity, mobility, ...); "
+                   "the summary always runs")
+    p.add_argument("--fail-on", dest="fail_on", metavar="SEVERITY",
+                   help="exit 3 when a non-waived finding at or above this severity exists")
+    p.add_argument("--jobs", type=int, default=None, help="notebooks run in parallel (default: CPU count)")
+    p.add_argument("--notebooks", default=None, help="notebook folder (default: the project's notebooks/)")
+
+
+@command("audit", _audit_args)
+def cmd_audit(args: argparse.Namespace) -> int:
+    """Audit a bundle into an HTML report, findings files, charts and slides."""
+    from hatoolkit.execution import NotebookFailed
+    from hatoolkit.runner import EXIT_FAILED, audit
+
+    out = args.out or str(Path("reports") / Path(args.bundle).resolve().name)
+    try:
+        result = audit(args.bundle, out, plan=args.plan, as_of=args.as_of, only=args.only, fail_on=args.fail_on,
+                       jobs=args.jobs, notebooks=args.notebooks)
+    except NotebookFailed as exc:
+        print(f"hatoolkit: error: {exc}; the previous report in {out} is untouched", file=sys.stderr)
+        return EXIT_FAILED
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if args.fail_on:
+        print(f"{result.at_or_above} non-waived finding(s) at or above {args.fail_on}", file=sys.stderr)
+    wall = _process_age_s() or result.wall_s  # the whole command, interpreter start included
+    print(f"audit wall time {wall:.1f} s; report folder {result.size_bytes / 1e6:.1f} MB "
+          f"({len(result.pages)} pages, {len(result.charts)} charts)")
+    print(result.index)
+    return result.exit_code
+
+
+def _process_age_s() -> float | None:
+    """Seconds since this process started (Linux: /proc, same clock as /proc/uptime), else None."""
+    import os
+
+    try:
+        with open("/proc/self/stat", encoding="ascii") as fh:
+            start_ticks = int(fh.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime", encoding="ascii") as fh:
+            uptime = float(fh.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return uptime - start_ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _docs_args(p: argparse.ArgumentParser) -> None:

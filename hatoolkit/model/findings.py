@@ -146,3 +146,22 @@ def worst_severity(frame: pd.DataFrame) -> str | None:
     if frame.empty:
         return None
     return max(frame["severity"], key=SEVERITY_ORDER.index)
+
+
+WAIVED_RE = r"(?:^| )waived_by="
+
+
+def waived(frame: pd.DataFrame) -> pd.Series:
+    """Rows marked waived (evidence carries `waived_by=...`); waived findings stay in every output."""
+    return frame["evidence"].fillna("").str.contains(WAIVED_RE, regex=True).astype(bool)
+
+
+def at_or_above(frame: pd.DataFrame, severity: str, *, include_waived: bool = False) -> pd.DataFrame:
+    """Findings at or above `severity` (the scheduler's `--fail-on` test); waived ones left out by default."""
+    if frame.empty:
+        return frame
+    threshold = SEVERITY_ORDER.index(Severity.parse(severity).value)
+    keep = frame["severity"].map(SEVERITY_ORDER.index) >= threshold
+    if not include_waived:
+        keep &= ~waived(frame)
+    return frame[keep]

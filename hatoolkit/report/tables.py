@@ -1,10 +1,21 @@
-"""Tables shown in reports and notebooks (findings, coverage, inventory views).
+"""Tables shown in reports and notebooks (findings, coverage, gaps, inventory views).
 
-Functions return DataFrames shaped for reading (columns in reading order, worst first); the
-HTML report renders them as sortable, filterable tables.
+Functions return DataFrames shaped for reading (columns in reading order, worst first). Those
+meant to be explored are `ReportTable`s: ordinary DataFrames (every pandas operation works, and
+derived frames are plain DataFrames again) whose notebook display is an interactive, sortable,
+filterable table rendered by itables (DataTables) in offline mode.
+
+Offline without bloat: itables' JavaScript bundle is ~1 MB. In JupyterLab it is emitted once
+per kernel, before the first table. In an audit the runner sets `HATOOLKIT_REPORT_ASSETS`, the
+kernel emits no bundle, and every report page loads the one copy shipped in the report folder
+(`report/assets.py`). Cell text is HTML-escaped by itables (`allow_html` stays off), so a
+partition named `<script>` is shown as text.
 """
 
 from __future__ import annotations
+
+import os
+from typing import Any
 
 import pandas as pd
 
@@ -12,12 +23,207 @@ from hatoolkit.model.findings import FINDING_COLUMNS, sort_findings
 
 FINDING_DISPLAY = ["severity", "status", "check_id", "system", "partition", "resource", "destination", "message",
                    "evidence", "remediation"]
+REPORT_ASSETS_ENV = "HATOOLKIT_REPORT_ASSETS"
+_OPTIONS_ATTR = "hatoolkit_table"
+_DT_OPTIONS: dict[str, Any] = {
+    "connected": False,
+    "showIndex": False,
+    "classes": "display compact cell-border",
+    "text_in_header_can_be_selected": False,  # a click anywhere on a header sorts
+    "display_logo_when_loading": False,
+    "maxBytes": 8_000_000,  # keep every row of big estates (itables would down-sample past 64 kB)
+    "lengthMenu": [10, 25, 50, 100, 500],
+    "order": [],  # keep our order (worst first) until the reader clicks a header
+}
+# Controls of small tables (one page) are dropped; findings tables always keep their search box.
+_LAYOUT_AUTO = {"topStart": "pageLength", "topEnd": "search", "bottomStart": "info", "bottomEnd": "paging"}
+_LAYOUT_ALWAYS = {"topStart": "info", "topEnd": "search", "bottomStart": "pageLength", "bottomEnd": "paging"}
+_bundle_sent = False
 
 
-def findings_table(findings: pd.DataFrame, *, limit: int | None = None) -> pd.DataFrame:
+class ReportTable(pd.DataFrame):
+    """A DataFrame that displays as an interactive table; operations on it give plain DataFrames."""
+
+    @property
+    def _constructor(self):  # derived frames are ordinary DataFrames
+        return pd.DataFrame
+
+    def _repr_html_(self) -> str:
+        return interactive_html(pd.DataFrame(self), **self.attrs.get(_OPTIONS_ATTR, {}))
+
+
+def interactive(frame: pd.DataFrame, *, caption: str | None = None, page_length: int = 25,
+                search: bool = False) -> ReportTable:
+    """`frame` displayed as a sortable, filterable table (in notebooks and in the HTML report).
+
+    `search`: keep the search box even when every row fits on one page (findings tables do).
+    """
+    table = ReportTable(frame.reset_index(drop=True))
+    table.attrs[_OPTIONS_ATTR] = {"caption": caption, "page_length": page_length, "search": search}
+    return table
+
+
+def interactive_html(frame: pd.DataFrame, *, caption: str | None = None, page_length: int = 25,
+                     search: bool = False, with_bundle: bool | None = None) -> str:
+    """The table's HTML: a DataTable in report pages and JupyterLab, a static preview elsewhere.
+
+    `with_bundle`: prepend itables' offline bundle (None: once per process, unless the page ships it).
+    """
+    import itables
+
+    global _bundle_sent
+    shown = frame.map(_cell) if not frame.empty else frame.astype("str")
+    layout = dict(_LAYOUT_ALWAYS if search else _LAYOUT_AUTO)
+    html = itables.to_html_datatable(shown, caption=caption, pageLength=page_length, layout=layout, **_DT_OPTIONS)
+    if with_bundle is None:
+        with_bundle = not (os.environ.get(REPORT_ASSETS_ENV) or _bundle_sent)
+    if not with_bundle:
+        return html
+    from itables import options
+    from itables.javascript import generate_init_offline_itables_html
+
+    _bundle_sent = True
+    return generate_init_offline_itables_html(options.dt_bundle) + html
+
+
+def display_bundle() -> None:
+    """Display itables' offline bundle now (once per kernel) if tables will need it.
+
+    For tables drawn inside an ipywidgets Output: a 1 MB output routed through a widget stalls
+    nbclient (papermill) for its whole timeout, so the bundle goes out as a plain output first.
+    """
+    global _bundle_sent
+    if _bundle_sent or os.environ.get(REPORT_ASSETS_ENV):
+        return
+    from IPython.display import HTML, display
+    from itables import options
+    from itables.javascript import generate_init_offline_itables_html
+
+    display(HTML(generate_init_offline_itables_html(options.dt_bundle)))
+    _bundle_sent = True
+
+
+def _cell(value: Any) -> Any:
+    """Tuples as `a, b`, missing as empty: readers should not see `nan`, `<NA>` or `('a',)`."""
+    if isinstance(value, tuple | list):
+        return ", ".join(str(v) for v in value)
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    return value
+
+
+# --------------------------------------------------------------------------- findings and coverage
+
+
+def findings_table(findings: pd.DataFrame, *, limit: int | None = None) -> ReportTable:
     """Findings worst first, in reading order (all contract columns but `family`)."""
     frame = sort_findings(findings[list(FINDING_COLUMNS)])[FINDING_DISPLAY]
-    return frame.head(limit) if limit else frame
+    return interactive(frame.head(limit) if limit else frame, page_length=25, search=True)
+
+
+def coverage_table(coverage: pd.DataFrame) -> ReportTable:
+    """Per check: what it evaluated, failing and unknown rows, and the error if it crashed."""
+    cols = ["check_id", "family", "severity", "title", "evaluated", "failing", "unknown", "error"]
+    return interactive(coverage[cols], page_length=50)
+
+
+def gaps_table(gaps: pd.DataFrame) -> ReportTable:
+    """Data gaps worst first, with file and line: what the audit could not see."""
+    from hatoolkit.model.findings import SEVERITY_ORDER
+
+    rank = gaps["severity"].map({s: -i for i, s in enumerate(SEVERITY_ORDER)})
+    ordered = gaps.assign(_r=rank).sort_values(["_r", "system", "file", "line"], kind="mergesort",
+                                               na_position="first").drop(columns="_r")
+    return interactive(ordered[["severity", "code", "system", "file", "line", "command", "message"]], search=True)
+
+
+def scorecard_table(findings: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFrame:
+    """The per-concern scorecard as a small static table (see report/scorecard.py)."""
+    from hatoolkit.report.scorecard import SEVERITIES_WORST_FIRST, scorecard
+
+    card = scorecard(findings, coverage)
+    cols = ["title", *SEVERITIES_WORST_FIRST, "fail", "unknown", "waived", "checks", "verdict"]
+    return card[cols].rename(columns={"title": "concern"}).set_index("concern")
+
+
+def run_facts(run: Any) -> pd.DataFrame:
+    """What was audited: bundle, time, plan, size of the estate, files used, checks run."""
+    inv, plan = run.inventory, run.plan
+    used = inv.files["status"].isin(("parsed", "partial")).sum()
+    facts = {
+        "bundle": run.bundle or inv.root or "",
+        "audit time (as_of)": plan.at().tz_convert(plan.zone).isoformat() if plan.as_of is not None else "now",
+        "plan": plan.file or "defaults (no plan.yaml)",
+        "managed systems": len(inv.systems),
+        "partitions": len(inv.partitions),
+        "files used / in bundle": f"{used} / {len(inv.files)}",
+        "data gaps": len(inv.gaps),
+        "checks run": len(run.coverage),
+        "checks crashed": int(run.coverage["error"].notna().sum()),
+        "findings": len(run.findings),
+    }
+    return pd.DataFrame({"value": [str(v) for v in facts.values()]}, index=pd.Index(list(facts), name="fact"))
+
+
+# --------------------------------------------------------------------------- inventory views
+
+
+def _gb(mb: pd.Series) -> pd.Series:
+    return (mb.astype("Float64") / 1024).round(1)
+
+
+def system_table(inv: Any) -> ReportTable:
+    """Per managed system: model, state, partitions by kind, processor units and memory (GB) free/total."""
+    parts = inv.partitions
+    kinds = parts.pivot_table(index="system", columns="lpar_env", values="lpar_id", aggfunc="count", fill_value=0)
+    kinds = kinds.reindex(columns=["vioserver", "os400", "aixlinux"], fill_value=0)
+    running = parts[parts["state"].str.lower().eq("running")].groupby("system").size()
+    s = inv.systems
+    frame = pd.DataFrame({
+        "system": s["system"],
+        "model": s["type_model"],
+        "serial": s["serial_num"],
+        "state": s["state"],
+        "hmc": s["hmc"],
+        "partitions": s["system"].map(parts.groupby("system").size()).fillna(0).astype("Int64"),
+        "running": s["system"].map(running).fillna(0).astype("Int64"),
+        "vios": s["system"].map(kinds["vioserver"]).fillna(0).astype("Int64"),
+        "ibm_i": s["system"].map(kinds["os400"]).fillna(0).astype("Int64"),
+        "aix_linux": s["system"].map(kinds["aixlinux"]).fillna(0).astype("Int64"),
+        "proc_units": s["configurable_sys_proc_units"],
+        "proc_units_free": s["curr_avail_sys_proc_units"],
+        "mem_gb": _gb(s["configurable_sys_mem_mb"]),
+        "mem_gb_free": _gb(s["curr_avail_sys_mem_mb"]),
+    })
+    return interactive(frame)
+
+
+def partition_table(inv: Any) -> ReportTable:
+    """Every partition with what it runs and what it is given (entitled units, virtual/dedicated procs, GB)."""
+    p = inv.partitions.sort_values(["system", "lpar_id"], kind="mergesort")
+    frame = pd.DataFrame({
+        "system": p["system"],
+        "lpar_id": p["lpar_id"],
+        "partition": p["name"],
+        "env": p["lpar_env"],
+        "state": p["state"],
+        "os_version": p["os_version"],
+        "proc_mode": p["curr_proc_mode"],
+        "proc_units": p["curr_proc_units"],
+        "procs": p["curr_procs"],
+        "mem_gb": _gb(p["curr_mem_mb"]),
+        "compat_mode": p["curr_lpar_proc_compat_mode"],
+        "rmc": p["rmc_state"],
+        "source": p["source"],
+    })
+    return interactive(frame, page_length=25)
+
+
+def hosting_table(inv: Any) -> ReportTable:
+    """Hosting partitions (VIOS, IBM i hosts) and the guests they serve virtual storage to."""
+    from hatoolkit.analysis.hosting import host_summary
+
+    return interactive(host_summary(inv))
 
 
 def backup_copies_table(status: pd.DataFrame, zone: str = "UTC") -> pd.DataFrame:

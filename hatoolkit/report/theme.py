@@ -42,3 +42,32 @@ CAPACITY_COLORS: dict[str, str] = {
 # (no reds: red marks unplaced partitions)
 PARTITION_PALETTE: tuple[str, ...] = ("#1d4ed8", "#0891b2", "#7c3aed", "#0f766e", "#ea580c", "#65a30d", "#4338ca",
                                       "#a16207", "#0369a1", "#6d28d9")
+# Pages and slides share these.
+INK = "#1f2937"
+MUTED = "#6b7280"
+GRID = "#e5e7eb"
+ACCENT = "#1d4ed8"
+PALETTE: tuple[str, ...] = ("#1d4ed8", "#0f766e", "#b45309", "#7c3aed", "#be123c", "#4d7c0f", "#0369a1", "#a16207")
+FIGURE_HEIGHT_PX = 420
+
+
+def plotly_template() -> dict:
+    """The one plotly look (as a plain dict: small in the figure JSON, no validation cost)."""
+    axis = {"gridcolor": GRID, "linecolor": GRID, "zerolinecolor": GRID, "ticks": "", "automargin": True,
+            "title": {"standoff": 8}}
+    return {
+        "layout": {
+            "font": {"family": FONT_FAMILY, "size": 13, "color": INK},
+            "title": {"x": 0.0, "xanchor": "left", "font": {"size": 17}},
+            "colorway": list(PALETTE),
+            "paper_bgcolor": "white",
+            "plot_bgcolor": "white",
+            "xaxis": axis,
+            "yaxis": axis,
+            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0.0,
+                       "title": {"text": ""}},
+            "margin": {"l": 10, "r": 10, "t": 70, "b": 10},
+            "hoverlabel": {"font": {"family": FONT_FAMILY}},
+            "bargap": 0.25,
+        }
+    }
