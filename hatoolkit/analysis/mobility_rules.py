@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from hatoolkit.analysis import hardware as hw
@@ -22,6 +23,7 @@ from hatoolkit.analysis.mobility_data import (
     blocker_rows,
     empty_blockers,
     lpar_listed,
+    side_value,
     sys_value,
 )
 
@@ -56,6 +58,17 @@ def _active(frame: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- systems
 
 
+def _sys_series(d: MobilityData, column: str, dtype: str = "object") -> pd.Series:
+    """A systems column (aligned with d.systems), all NA when the column is absent."""
+    if column in d.systems.columns:
+        return d.systems[column].reset_index(drop=True)
+    return pd.Series([pd.NA] * len(d.systems), dtype=dtype)
+
+
+def _generations(d: MobilityData) -> pd.Series:
+    return pd.Series([hw.generation(t) for t in _sys_series(d, "type_model")], dtype="float64")
+
+
 def system_capability(d: MobilityData) -> Rows:
     """Source and destination capable of this kind of mobility, and a generation pair IBM supports."""
     c = d.cells[d.cells["mode"].notna()]
@@ -64,8 +77,8 @@ def system_capability(d: MobilityData) -> Rows:
         for mode in ("active", "inactive"):
             attr = f"{mode}_lpar_mobility_capable"
             sub = c[c["mode"] == mode]
-            flag = sys_value(d, sub[column], attr).map(_flag)
-            bad, unknown = sub[flag.eq(False)], sub[flag.isna()]
+            flag = side_value(d, sub, column, _sys_series(d, attr, "boolean").astype("boolean"))
+            bad, unknown = sub[flag.eq(False).fillna(False).to_numpy(bool)], sub[flag.isna().to_numpy(bool)]
             parts.append(blocker_rows(bad, destination=bad["destination"], resource=bad[column],
                                       message=bad[column] + f" ({side}) is not capable of {mode} partition mobility",
                                       evidence=f"{attr}=0", fix=bad[column] + f": enable {mode} partition mobility "
@@ -74,69 +87,77 @@ def system_capability(d: MobilityData) -> Rows:
                                       resource=unknown[column], evidence=f"{attr}=unknown",
                                       message=unknown[column] + f" ({side}): {attr} not captured or unavailable "
                                       "(system powered off?)"))
-    gen_src = sys_value(d, c["system"], "type_model").map(hw.generation)
-    gen_dst = sys_value(d, c["destination"], "type_model").map(hw.generation)
-    known = gen_src.notna() & gen_dst.notna()
-    ok = pd.Series([hw.lpm_pair_supported(int(a), int(b)) if k else True
-                    for a, b, k in zip(gen_src, gen_dst, known, strict=True)], index=c.index)
+    gens = _generations(d)
+    gen_src = side_value(d, c, "system", gens).to_numpy(dtype=float)
+    gen_dst = side_value(d, c, "destination", gens).to_numpy(dtype=float)
+    known = ~np.isnan(gen_src) & ~np.isnan(gen_dst)
+    ok = np.ones(len(c), dtype=bool)
+    if known.any():  # decide each pair of the few distinct generations once, then look cells up
+        values = np.unique(gens.dropna().to_numpy(dtype=float))
+        table = np.array([[hw.lpm_pair_supported(int(a), int(b)) for b in values] for a in values], dtype=bool)
+        ok[known] = table[np.searchsorted(values, gen_src[known]), np.searchsorted(values, gen_dst[known])]
     bad = c[known & ~ok]
-    names = gen_src[bad.index].map(hw.generation_name).astype("str") + " -> " \
-        + gen_dst[bad.index].map(hw.generation_name).astype("str")
+    names = pd.Series([f"{hw.generation_name(int(a))} -> {hw.generation_name(int(b))}"
+                       for a, b in zip(gen_src[known & ~ok], gen_dst[known & ~ok], strict=True)],
+                      index=bad.index, dtype="str")
+    model = _sys_series(d, "type_model", "str").astype("str")
     parts.append(blocker_rows(bad, destination=bad["destination"], resource=bad["destination"],
                               message=names + ": IBM does not support partition mobility between these generations",
-                              evidence="type_model=" + sys_value(d, bad["system"], "type_model").astype("str") + " -> "
-                              + sys_value(d, bad["destination"], "type_model").astype("str"),
-                              fix=None))
+                              evidence="type_model=" + side_value(d, bad, "system", model) + " -> "
+                              + side_value(d, bad, "destination", model), fix=None))
     unk = c[~known]
-    which = sys_value(d, unk["system"], "type_model").astype("str").where(gen_src[unk.index].isna(),
-                                                                          sys_value(d, unk["destination"], "type_model").astype("str"))
+    which = side_value(d, unk, "system", model).where(np.isnan(gen_src[~known]),
+                                                      side_value(d, unk, "destination", model))
     parts.append(blocker_rows(unk, status="unknown", destination=unk["destination"], resource=unk["destination"],
-                              message="processor generation of type-model " + which + " is not known to hatoolkit",
-                              evidence="type_model=" + which))
+                              message="processor generation of type-model " + which.astype("str")
+                              + " is not known to hatoolkit", evidence="type_model=" + which.astype("str")))
     return _concat(*parts)
+
+
+def _msp_status(d: MobilityData) -> tuple[np.ndarray, pd.Series]:
+    """Per system (aligned with d.systems): 0 ok, 1 fail, 2 unknown; and the evidence text."""
+    v = vio.vios_ids(d.inv)
+    v = v.assign(usable=(v["msp"].fillna(False).astype(bool) & (v["state"].str.lower() == "running")
+                         & (v["rmc_state"].str.lower() == "active")).fillna(False).astype(bool),
+                 undecided=(v["msp"].isna() | v["rmc_state"].isna()).astype(bool),
+                 text=v["name"].astype("str").fillna("<NA>") + ":msp=" + v["msp"].astype("Int64").astype("str").fillna("unknown"))
+    g = v.groupby("system", sort=False)
+    names = d.systems.index
+    usable = g["usable"].any().reindex(names, fill_value=False).to_numpy(bool)
+    undecided = g["undecided"].any().reindex(names, fill_value=False).to_numpy(bool)
+    has_vios = names.isin(set(v["system"]))
+    listed = names.isin(lpar_listed(d.inv))
+    text = g["text"].agg(" ".join).reindex(names).fillna("vios=none")
+    state = np.select([~listed, usable, ~has_vios, undecided], [2, 0, 1, 2], 1)
+    text = text.where(has_vios, "no VIOS partition").where(listed, "partitions=not captured")
+    return state, pd.Series(text.to_numpy(), dtype="str")
 
 
 def msp(d: MobilityData) -> Rows:
     """Active LPM needs a running mover service partition (msp=1, RMC active) on both systems."""
-    v = vio.vios_ids(d.inv)
-    usable = v[(v["msp"].fillna(False).astype(bool)) & (v["state"].str.lower() == "running")
-               & (v["rmc_state"].str.lower() == "active")]
-    status: dict[str, tuple[str, str]] = {}
-    listed = lpar_listed(d.inv)
-    for system in d.systems.index:
-        mine = v[v["system"] == system]
-        if system not in listed:
-            status[system] = ("unknown", "partitions=not captured")
-            continue
-        text = " ".join(f"{n}:msp={'unknown' if pd.isna(m) else int(bool(m))}"
-                        for n, m in zip(mine["name"], mine["msp"], strict=True)) or "vios=none"
-        if (usable["system"] == system).any():
-            status[system] = ("ok", text)
-        elif mine.empty:
-            status[system] = ("fail", "no VIOS partition")
-        elif mine["msp"].isna().any() or mine["rmc_state"].isna().any():
-            status[system] = ("unknown", text)
-        else:
-            status[system] = ("fail", text)
+    states, texts = _msp_status(d)
     c = _active(d.cells)
     parts = []
     for side, column in (("source", "system"), ("destination", "destination")):
-        state = c[column].map(lambda s: status.get(s, ("unknown", "vios=not captured"))[0])
-        text = c[column].map(lambda s: status.get(s, ("unknown", "vios=not captured"))[1])
-        bad, unk = c[state == "fail"], c[state == "unknown"]
+        codes = c["src_i" if column == "system" else "dst_i"].to_numpy()
+        state = np.where(codes >= 0, states[np.clip(codes, 0, None)] if len(states) else 2, 2)
+        bad, unk = c[state == 1], c[state == 2]
         parts.append(blocker_rows(bad, destination=bad["destination"], resource=bad[column],
                                   message=bad[column] + f" ({side}) has no running VIOS with msp=1 and RMC active",
-                                  evidence=text[bad.index], fix=bad[column] + ": set msp=1 on a running VIOS"))
+                                  evidence=side_value(d, bad, column, texts),
+                                  fix=bad[column] + ": set msp=1 on a running VIOS"))
         parts.append(blocker_rows(unk, status="unknown", destination=unk["destination"], resource=unk[column],
                                   message=unk[column] + f" ({side}): VIOS msp or rmc_state not captured "
-                                  "(lssyscfg -r lpar -F name,msp,rmc_state)", evidence=text[unk.index]))
+                                  "(lssyscfg -r lpar -F name,msp,rmc_state)",
+                                  evidence=side_value(d, unk, column, texts).fillna("vios=not captured")))
     return _concat(*parts)
 
 
 def lmb(d: MobilityData) -> Rows:
     """Source and destination must use the same logical memory block (memory region) size."""
     c = d.cells[d.cells["mode"].notna()]
-    a, b = sys_value(d, c["system"], "mem_region_size_mb"), sys_value(d, c["destination"], "mem_region_size_mb")
+    lmb_mb = _sys_series(d, "mem_region_size_mb", "Int64")
+    a, b = side_value(d, c, "system", lmb_mb), side_value(d, c, "destination", lmb_mb)
     known = a.notna() & b.notna()
     bad = c[known & (a != b)]
     unk = c[~known]
@@ -244,20 +265,36 @@ def rmc(d: MobilityData) -> Rows:
 
 def compat_mode(d: MobilityData) -> Rows:
     """The partition's processor compatibility mode (current if active, preferred if inactive) exists on the destination."""
-    c = d.cells[d.cells["mode"].notna()].merge(
-        d.movers[["system", "lpar_id", "curr_lpar_proc_compat_mode", "desired_lpar_proc_compat_mode",
-                  "prof_lpar_proc_compat_mode"]], on=["system", "lpar_id"])
-    preferred = c["prof_lpar_proc_compat_mode"].fillna(c["desired_lpar_proc_compat_mode"])
-    mode = c["curr_lpar_proc_compat_mode"].where(c["mode"] == "active", preferred)
-    norm = mode.map(hw.compat_mode)
-    supported = sys_value(d, c["destination"], "lpar_proc_compat_modes").map(hw.compat_modes)
-    ok = pd.Series([(n == "DEFAULT" and md == "inactive") or (s is not None and n in s)
-                    for n, s, md in zip(norm, supported, c["mode"], strict=True)], index=c.index)
-    unknown = ~ok & (norm.isna() | supported.isna())
-    bad = c[~ok & ~unknown]
-    u = c[unknown]
-    which = pd.Series(["current" if md == "active" else "preferred" for md in c["mode"]], index=c.index)
-    modes = sys_value(d, bad["destination"], "lpar_proc_compat_modes").map(lambda t: ",".join(t)).astype("str")
+    c = d.cells[d.cells["mode"].notna()]
+    m = d.movers
+    preferred = m["desired_lpar_proc_compat_mode"]
+    if "prof_lpar_proc_compat_mode" in m:
+        preferred = m["prof_lpar_proc_compat_mode"].fillna(preferred)
+    raw = m["curr_lpar_proc_compat_mode"].where(m["mode"] == "active", preferred)  # per mover
+    norm = raw.map(hw.compat_mode)
+    vocab = sorted({x for x in norm if isinstance(x, str)})
+    index = {x: i for i, x in enumerate(vocab)}
+    mode_i = np.array([index.get(x, -1) if isinstance(x, str) else -1 for x in norm], dtype=np.int64)
+    sets = [hw.compat_modes(t) for t in _sys_series(d, "lpar_proc_compat_modes")]
+    known_dest = np.array([s is not None for s in sets], dtype=bool)
+    offered = np.array([[s is not None and x in s for s in sets] for x in vocab], dtype=bool).reshape(len(vocab), len(sets))
+    mi = mode_i[c["mover_i"].to_numpy()]
+    dst = c["dst_i"].to_numpy()
+    inactive_default = (c["mode"] == "inactive").to_numpy() & (mi == index.get("DEFAULT", -2))
+    has = (mi >= 0) & (dst >= 0)
+    supported = np.zeros(len(c), dtype=bool)
+    supported[has] = offered[mi[has], dst[has]] if len(vocab) else False
+    ok = inactive_default | supported
+    dest_known = np.zeros(len(c), dtype=bool)
+    dest_known[dst >= 0] = known_dest[dst[dst >= 0]]
+    unknown = ~ok & ((mi < 0) | ~dest_known)
+    bad, u = c[~ok & ~unknown], c[unknown]
+    mode = pd.Series(raw.array.take(c["mover_i"].to_numpy()), index=c.index, dtype="str")
+    which = pd.Series(np.where(c["mode"].to_numpy(dtype=object) == "active", "current", "preferred"), index=c.index,
+                      dtype="str")
+    listed = pd.Series([",".join(t) if isinstance(t, tuple | list) else "unknown"
+                        for t in _sys_series(d, "lpar_proc_compat_modes")], dtype="str")
+    modes = side_value(d, bad, "destination", listed)
     return _concat(
         blocker_rows(bad, destination=bad["destination"], resource=bad["system"] + "/" + bad["partition"],
                      message=which[bad.index] + " processor compatibility mode " + mode[bad.index].astype("str")
@@ -275,11 +312,13 @@ def name_clash(d: MobilityData) -> Rows:
     """The destination must not already have a partition of the same name."""
     c = d.cells[d.cells["mode"].notna()]
     p = d.inv.partitions
-    listed = set(p["system"])
+    listed = pd.Series(d.systems.index.isin(set(p["system"])))
     taken = p[["system", "name", "lpar_id"]].rename(columns={"system": "destination", "name": "partition",
                                                              "lpar_id": "dest_lpar_id"})
-    hit = c.merge(taken, on=["destination", "partition"])
-    unk = c[~c["destination"].isin(listed)]
+    shared = taken.groupby("partition")["destination"].transform("nunique").gt(1)  # a name on 2+ systems
+    candidates = c[c["partition"].isin(set(taken.loc[shared.to_numpy(bool), "partition"]))]
+    hit = candidates.merge(taken, on=["destination", "partition"])
+    unk = c[~side_value(d, c, "destination", listed).fillna(False).to_numpy(bool)]
     return _concat(
         blocker_rows(hit, destination=hit["destination"], resource=hit["destination"] + "/" + hit["partition"],
                      message="a partition named " + hit["partition"] + " already exists on " + hit["destination"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from hatoolkit.analysis.mobility import blockers
@@ -42,25 +43,39 @@ def rule_outcome(inv: Inventory, plan: Plan, rule: str, *, per_destination: bool
 
 
 def _merge_destinations(b: pd.DataFrame) -> pd.DataFrame:
+    """One row per (partition, resource, status, evidence): destinations sorted and `;`-joined, and the
+    first row's message naming the others ("DR-1 (and PRD-2)", or "(and 12 other destinations)")."""
     if b.empty or b["destination"].isna().all():
         return b
     key = ["system", "partition", "resource", "status", "evidence"]
-    sized = b.groupby(key, dropna=False, sort=False)["destination"].transform("size")
-    single = b[sized <= 1]
-    groups = []
-    for _, group in b[sized > 1].groupby(key, dropna=False, sort=False):
-        dests = sorted(d for d in group["destination"].dropna().unique())
-        first = group.iloc[0]
-        message = str(first["message"])
-        if isinstance(first["destination"], str):
-            others = [d for d in dests if d != first["destination"]]
-            listed = f"{first['destination']} (and {', '.join(others)})" if len(others) <= 3 else \
-                f"{first['destination']} (and {len(others)} other destinations)"
-            message = re.sub(rf"(?<![\w-]){re.escape(first['destination'])}(?![\w-])", listed, message, count=1)
-        groups.append(first.to_frame().T.assign(destination=";".join(dests), message=message))
-    merged = pd.concat([single, *groups], ignore_index=True) if groups else single
+    gid = b.groupby(key, dropna=False, sort=False).ngroup().to_numpy()
+    size = np.bincount(gid)[gid]
+    single, multi, mg = b[size <= 1], b[size > 1], gid[size > 1]
+    if multi.empty:
+        return single
+    first = multi[~pd.Series(mg).duplicated().to_numpy()]
+    order = pd.unique(mg)  # groups in order of first appearance
+    pairs = pd.DataFrame({"g": mg, "d": multi["destination"].to_numpy()}).dropna().drop_duplicates()
+    pairs = pairs.sort_values(["g", "d"], kind="mergesort")
+    dests = pairs.groupby("g", sort=False)["d"].agg(list).reindex(order)
+    messages = [_listed(str(m), d, others if isinstance(others, list) else [])
+                for m, d, others in zip(first["message"], first["destination"], dests, strict=True)]
+    joined = [";".join(x) if isinstance(x, list) else "" for x in dests]
+    merged = first.assign(destination=pd.Series(joined, index=first.index, dtype="str"),
+                          message=pd.Series(messages, index=first.index, dtype="str"))
+    merged = pd.concat([single, merged], ignore_index=True)
     return merged.astype({c: "str" for c in ("system", "partition", "resource", "destination", "status",
                                             "message", "evidence") if c in merged.columns})
+
+
+def _listed(message: str, first: object, dests: list[str]) -> str:
+    """The message with its first mention of `first` replaced by the list of every destination."""
+    if not isinstance(first, str):
+        return message
+    others = [d for d in dests if d != first]
+    listed = f"{first} (and {', '.join(others)})" if len(others) <= 3 else \
+        f"{first} (and {len(others)} other destinations)"
+    return re.sub(rf"(?<![\w-]){re.escape(first)}(?![\w-])", lambda _: listed, message, count=1)
 
 
 @check("HA201", Severity.HIGH,
