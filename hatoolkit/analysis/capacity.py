@@ -39,6 +39,7 @@ from hatoolkit.analysis.demand import (
     RUNNING_STATES,
     hosting_keys,
     hpt_mb,
+    on_target_numbers,
     partition_base,
     round_up,
 )
@@ -76,10 +77,9 @@ def on_target(base: pd.DataFrame, ratings: list[CoreRating], target: Supply) -> 
     same = (base["system"] == target.system).to_numpy()
     rated = same | np.array([r.known and target.rating.known for r in ratings], dtype=bool)
     ded = (base["proc_mode"] == "ded").to_numpy()
-    units = base["proc_units"].to_numpy(dtype=float)
-    scaled = np.where(ded, np.ceil(units * factor - 1e-9), np.ceil(np.round(units * factor * 100, 6)) / 100)
     lmb = target.lmb_mb if target.lmb_mb else np.nan
-    mem_t = round_up(base["mem_mb"].to_numpy(dtype=float), lmb)
+    scaled, mem_t = on_target_numbers(base["proc_units"].to_numpy(dtype=float), ded, base["mem_mb"].to_numpy(dtype=float),
+                                      factor, lmb)
     hpt = hpt_mb(base["max_mem_mb"].to_numpy(dtype=float), base["hpt_ratio"].to_numpy(dtype=float))
     pools = [None if ded[i] else target.pool(n) for i, n in enumerate(base["pool_name"])]
     basis = [f"{r.basis}({r.per_core})->{target.rating.basis}({target.rating.per_core})"
