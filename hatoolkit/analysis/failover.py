@@ -41,7 +41,7 @@ from hatoolkit.analysis.scenarios import (
     scenarios_of,
 )
 from hatoolkit.analysis.supply import supply_table
-from hatoolkit.analysis.supply_where import Supplies, Where, destinations_missing, where
+from hatoolkit.analysis.supply_where import Supplies, Where, missing_of, where
 from hatoolkit.errors import PlanError
 from hatoolkit.model.inventory import Inventory
 from hatoolkit.model.plan import SIZING_POLICIES, Plan
@@ -49,14 +49,25 @@ from hatoolkit.model.plan import SIZING_POLICIES, Plan
 
 @dataclass
 class _Demand:
-    """A scenario's partitions at one sizing, as each destination would see them."""
+    """A scenario's partitions at one sizing, as each kind of destination would see them.
+
+    Destinations of one kind (per-core performance, memory block size) see a partition alike, so the
+    numbers are kept per kind, (n, u), with `col` mapping each of the m destinations to its kind:
+    999 survivors of 13 kinds cost 13 columns, not 999.
+    """
 
     items: pd.DataFrame
-    proc: np.ndarray  # (n, m) processing units on each destination (NaN unknown)
-    mem: np.ndarray  # (n, m) MB on each destination (NaN unknown)
-    factor: np.ndarray  # (n, m) rPerf scale
-    pool_slot: np.ndarray  # (n, m) index into the scenario's capped pools, -1 none, -2 unknown
+    col: np.ndarray  # (m,) kind of each destination
+    proc: np.ndarray  # (n, u) processing units on each kind (NaN unknown)
+    mem: np.ndarray  # (n, u) MB on each kind (NaN unknown)
+    factor: np.ndarray  # (n, u) rPerf scale
+    slot: np.ndarray | None  # (n, m) index into the scenario's capped pools, -1 none, -2 unknown; None: all -1
     critical: np.ndarray  # (n,) plan.critical
+    ded: np.ndarray  # (n,) dedicated processors
+
+    @property
+    def pool_slot(self) -> np.ndarray:
+        return self.slot if self.slot is not None else np.full((len(self.items), len(self.col)), -1, dtype=np.int64)
 
 
 class FailoverAnalysis:
@@ -93,7 +104,7 @@ class FailoverAnalysis:
         if sizing not in self._kept:
             base = cap.partition_base(self._inv, sizing)
             plan = self.plan
-            keep = np.array([not vios and plan.in_scope(s, name) and not plan.is_preemptible(s, name)
+            keep = np.array([not vios and plan.in_scope(s, _text(name)) and not plan.is_preemptible(s, _text(name))
                              and (running or plan.scope_inactive) for s, name, vios, running in
                              zip(base["system"], base["partition"], base["is_vios"], base["running"], strict=True)],
                             dtype=bool)
@@ -113,7 +124,7 @@ class FailoverAnalysis:
         return [(int(t), self._table.pools[k]) for t, k in zip(w.pool_t, w.pool_k, strict=True)]
 
     def demand(self, sc: Scenario, sizing: str) -> _Demand:
-        """The scenario's partitions at a sizing, as each destination sees them (cached)."""
+        """The scenario's partitions at a sizing, as each kind of destination sees them (cached)."""
         key = (sc, sizing)
         if key in self._demand:
             return self._demand[key]
@@ -121,21 +132,22 @@ class FailoverAnalysis:
         t, w = self._table, self._at(sc)
         src = t.index.get(sc.failed, -1)
         src_code = t.rating_code[src] if src >= 0 else -1
-        present = w.idx >= 0
-        dst_code = np.where(present, t.rating_code[np.clip(w.idx, 0, None)], -1) if len(w.idx) else w.idx
+        kinds = np.where(w.idx >= 0, t.kind[np.clip(w.idx, 0, None)], -1) if len(w.idx) else w.idx
+        uniq, col = np.unique(kinds, return_inverse=True)
+        present = uniq >= 0
+        dst_code = np.where(present, t.kind_rating[np.clip(uniq, 0, None)], -1) if len(uniq) else uniq
         rated = (dst_code >= 0) & (src_code >= 0)
         f = np.where(rated, t.scale_table[max(src_code, 0), np.clip(dst_code, 0, None)] if rated.any() else 1.0, 1.0)
-        lmb = np.where(present, t.lmb_mb[np.clip(w.idx, 0, None)], np.nan) if len(w.idx) else np.zeros(0)
+        lmb = np.where(present, t.kind_lmb[np.clip(uniq, 0, None)], np.nan) if len(uniq) else np.zeros(0)
         n, m = len(items), len(w.idx)
         ded = (items["proc_mode"] == "ded").to_numpy()
         hpt = cap.hpt_mb(items["max_mem_mb"].to_numpy(dtype=float), items["hpt_ratio"].to_numpy(dtype=float))
         known_mem = items["known_mem"].to_numpy(dtype=bool)[:, None]
-        proc_m, mem_t = on_target_numbers(items["proc_units"].to_numpy(dtype=float)[:, None], ded[:, None],
+        proc_u, mem_t = on_target_numbers(items["proc_units"].to_numpy(dtype=float)[:, None], ded[:, None],
                                           items["mem_mb"].to_numpy(dtype=float)[:, None], f[None, :], lmb[None, :])
-        proc_m = np.where((present & rated)[None, :], proc_m, np.nan)
-        mem_m = np.where(known_mem, mem_t + hpt[:, None], np.nan)
-        factor = np.broadcast_to(f, (n, m)).copy()
-        slot = np.full((n, m), -1, dtype=np.int64)
+        proc_u = np.where((present & rated)[None, :], proc_u, np.nan)
+        mem_u = np.where(known_mem, mem_t + hpt[:, None], np.nan)
+        slot = None
         names = np.array(items["pool_name"].tolist(), dtype=object)
         shared = ~ded & np.array([isinstance(x, str) for x in names], dtype=bool)
         pool_names = np.array([t.pools[k].name for k in w.pool_k], dtype=object)
@@ -143,11 +155,15 @@ class FailoverAnalysis:
         for pname in set(names[shared]):
             rows = np.flatnonzero(shared & (names == pname))
             ks = np.flatnonzero(pool_names == pname)
-            slot[np.ix_(rows, w.pool_t[ks])] = ks
-            if pname != cap.DEFAULT_POOL and blind.size:
-                slot[np.ix_(rows, blind)] = -2
+            unknown = pname != cap.DEFAULT_POOL and blind.size
+            if ks.size or unknown:
+                slot = np.full((n, m), -1, dtype=np.int64) if slot is None else slot
+                slot[np.ix_(rows, w.pool_t[ks])] = ks
+                if unknown:
+                    slot[np.ix_(rows, blind)] = -2
         crit = np.array([self.plan.is_critical(sc.failed, x) for x in items["partition"]], dtype=bool)
-        result = _Demand(items, proc_m, mem_m, factor, slot, crit)
+        result = _Demand(items, np.asarray(col, dtype=np.int64).ravel(), proc_u, mem_u,
+                         np.broadcast_to(f, (n, len(uniq))), slot, crit, ded)
         self._demand[key] = result
         return result
 
@@ -174,8 +190,8 @@ class FailoverAnalysis:
                witness: Placement | None = None) -> Placement:
         d = self.demand(sc, v.sizing)
         w = self._at(sc)
-        items = d.items
-        sel = (items["proc_mode"] == "ded").to_numpy() if ded_only else np.ones(len(items), dtype=bool)
+        sel = d.ded if ded_only else np.ones(len(d.items), dtype=bool)
+        every = bool(sel.all())
         use_p, use_m, use_g = "proc" in dims, "mem" in dims, "pool" in dims
         m = len(w.idx)
         all_p, all_m = self._table.caps(v.preempt, v.cod)
@@ -183,19 +199,23 @@ class FailoverAnalysis:
         cap_p = np.where(w.idx >= 0, all_p[safe], np.nan) if m else np.zeros(0)
         cap_m = np.where(w.idx >= 0, all_m[safe], np.nan) if m else np.zeros(0)
         pool_free = self._table.pool_free(v.preempt)[w.pool_k] if use_g else np.zeros(0)
-        proc = d.proc[sel] if use_p or use_g else np.zeros((int(sel.sum()), m))
-        mem = d.mem[sel] if use_m else np.zeros((int(sel.sum()), m))
-        slot = d.pool_slot[sel] if use_g else np.full(proc.shape, -1, dtype=np.int64)
+        n = int(sel.sum())
+        proc_s, mem_s = (d.proc, d.mem) if every else (d.proc[sel], d.mem[sel])
+        proc = proc_s if use_p or use_g else np.zeros((n, proc_s.shape[1]))  # per kind of destination
+        mem = mem_s if use_m else np.zeros((n, mem_s.shape[1]))
+        slot = (d.slot if every else d.slot[sel]) if use_g and d.slot is not None else None
         if not use_p:
             cap_p = np.full(m, np.inf)
         if not use_m:
             cap_m = np.full(m, np.inf)
-        sub = items[sel].reset_index(drop=True)
+        sub = d.items if every else d.items[sel].reset_index(drop=True)
         crit = d.critical[sel]
 
-        unknown_cell = np.isnan(proc) | np.isnan(mem) | (slot == -2)
+        unknown_item = np.isnan(proc).any(axis=1) | np.isnan(mem).any(axis=1)
+        if slot is not None:
+            unknown_item |= (slot == -2).any(axis=1)
         unknown_cap = np.isnan(cap_p) | np.isnan(cap_m)
-        missing = self._missing(sc, sub, unknown_cell.any(axis=1), use_p or use_g, use_m, use_g)
+        missing = self._missing(sc, sub, unknown_item, use_p or use_g, use_m, use_g)
         if sc.failed not in self._parts_known:
             unknown_cap = np.ones(m, dtype=bool)  # the failed system's partitions are unknown
 
@@ -207,12 +227,13 @@ class FailoverAnalysis:
             pc = np.where(np.isnan(cap_p), fill, cap_p)
             mc = np.where(np.isnan(cap_m), fill, cap_m)
             gcap = np.append(pool_free, fill)
-            g = np.where(slot == -2, len(pool_free), slot)
+            g = np.where(slot == -2, len(pool_free), slot) if slot is not None else np.full((n, m), -1, dtype=np.int64)
             finite = lambda a: np.where(np.isfinite(a), a, 0.0)  # noqa: E731
             size = np.maximum(finite(p).max(axis=1, initial=0) / max(finite(pc).sum(), 1.0),
                               finite(m_).max(axis=1, initial=0) / max(finite(mc).sum(), 1.0))
             weight = np.where(crit, 100.0, 1.0) + np.minimum(size, 1.0)
-            return Problem(_ints(p * 100), _ints(m_), g, _ints(pc * 100), _ints(mc), _ints(gcap * 100), weight)
+            return Problem(_ints(p * 100)[:, d.col], _ints(m_)[:, d.col], g, _ints(pc * 100), _ints(mc),
+                           _ints(gcap * 100), weight)
 
         if witness is not None:
             # The full problem's placement satisfies every relaxation of it: a witness, not a guess.
@@ -220,7 +241,7 @@ class FailoverAnalysis:
                                    witness.data.assignment[sel]), "fits"
         elif sc.failed not in self._parts_known:
             sol, status = solve(problem(True)), "unknown"
-        elif not unknown_cell.any() and not unknown_cap.any():
+        elif not unknown_item.any() and not unknown_cap.any():
             sol = solve(problem(True))
             status = "fits" if sol.fits else ("does_not_fit" if sol.decided else "unknown")
         else:
@@ -232,30 +253,23 @@ class FailoverAnalysis:
         if not sol.decided:
             missing = (*missing, f"no placement found and none proven impossible within the exact solver's work "
                                  f"limit ({DECIDE_NODE_LIMIT} nodes)")
-        return self._result(sc, v, sol, status, sub, d.proc[sel], d.mem[sel], d.factor[sel], sol.assignment,
-                            Supplies(self._table, w.idx), cap_p, cap_m, missing, dims, crit)
+        data = PlacementData(sc.destinations, sub, crit, proc_s, mem_s, d.factor[sel], sol.assignment,
+                             Supplies(self._table, w.idx), cap_p, cap_m, v.preempt, d.col)
+        return self._result(sc, v, sol, status, data, missing, dims)
 
     def _missing(self, sc: Scenario, sub: pd.DataFrame, unknown_item: np.ndarray, use_p: bool, use_m: bool,
                  use_g: bool) -> tuple[str, ...]:
-        out = []
-        if self._supply.get(sc.failed) is None:
-            out.append(f"{sc.failed}: not in the inventory")
-        if sc.failed not in self._parts_known:
-            out.append(f"{sc.failed}: partitions not captured (lssyscfg -r lpar)")
-        for name, what, unknown in zip(sub["partition"], sub["missing"], unknown_item, strict=True):
-            if unknown:
-                out.append(f"{sc.failed}/{name}: {what or 'size on a destination'} unknown")
-        out += destinations_missing(self._table, self._at(sc), sc.failed, sc.destinations, sub, use_p, use_m, use_g)
-        return tuple(dict.fromkeys(out))
+        return missing_of(self._table, self._at(sc), sc.failed, sc.destinations, sub, unknown_item,
+                          sc.failed in self._parts_known, use_p, use_m, use_g)
 
-    def _result(self, sc, v, sol: Solution, status, sub, proc, mem, factor, assignment, opts, cap_p, cap_m,
-                missing, dims, crit) -> Placement:
+    def _result(self, sc: Scenario, v: Variant, sol: Solution, status: str, data: PlacementData,
+                missing: tuple[str, ...], dims: tuple[str, ...]) -> Placement:
         m = len(sc.destinations)
-        data = PlacementData(sc.destinations, sub, crit, proc, mem, factor, assignment, opts, cap_p, cap_m, v.preempt)
+        cap_p, cap_m = data.cap_p, data.cap_m
         return Placement(
             scenario=sc, variant=v, status=status, method=sol.method, optimal=sol.optimal,
-            demand_proc_units=round(float(np.nansum(np.round(row_min(proc), 2))), 2),
-            demand_mem_mb=float(np.nansum(row_min(mem))),
+            demand_proc_units=round(float(np.nansum(np.round(row_min(data.proc), 2))), 2),
+            demand_mem_mb=float(np.nansum(row_min(data.mem))),
             supply_proc_units=round(float(cap_p.sum()), 2) if m and not np.isnan(cap_p).any() else None,
             supply_mem_mb=float(cap_m.sum()) if m and not np.isnan(cap_m).any() else None,
             missing=missing, dims=dims, data=data,
@@ -282,7 +296,7 @@ class FailoverAnalysis:
         ratings = [s.rating if s else CoreRating(None, "unknown") for s in Supplies(self._table, self._at(sc).idx)]
         scales, bases = [], []
         for t, (name, rating) in enumerate(zip(sc.destinations, ratings, strict=True)):
-            f = float(d.factor[0, t]) if len(d.items) else (scale(src.rating, rating) if src else 1.0)
+            f = float(d.factor[0, d.col[t]]) if len(d.items) else (scale(src.rating, rating) if src else 1.0)
             if f != 1.0 and src is not None:
                 scales.append(f"{name}:{f:g}" if len(sc.destinations) > 1 else f"{f:g}")
                 bases.append(f"{src.rating.basis}({src.rating.per_core})->{rating.basis}({rating.per_core})")
@@ -298,7 +312,7 @@ class FailoverAnalysis:
                 continue
             out.append({"target": sc.destinations[t], "pool": pool.name, "max_pool_proc_units": pool.max_proc_units,
                         "free_proc_units": pool.free(variant.preempt),
-                        "demand_proc_units": round(float(np.nansum(d.proc[members, t])), 2),
+                        "demand_proc_units": round(float(np.nansum(d.proc[members, d.col[t]])), 2),
                         "partitions": list(d.items.loc[members, "partition"])})
         return out
 
@@ -359,6 +373,10 @@ class FailoverAnalysis:
                             "mem_mb_supply": t["mem_mb_supply"], "mem_mb_free": t["mem_mb_free"],
                         }))
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def _ints(values: np.ndarray) -> np.ndarray:

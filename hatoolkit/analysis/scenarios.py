@@ -10,6 +10,7 @@ shutting the destinations' preemptible partitions, with or without activating in
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -86,14 +87,20 @@ class PlacementData:
     destinations: tuple[str, ...]
     sub: pd.DataFrame  # the scenario's partitions (analysis.demand columns)
     critical: np.ndarray  # (n,)
-    proc: np.ndarray  # (n, m) processing units on each destination (NaN unknown)
-    mem: np.ndarray  # (n, m) MB on each destination
-    factor: np.ndarray  # (n, m) rPerf scale
+    proc: np.ndarray  # (n, u) processing units on each kind of destination (NaN unknown)
+    mem: np.ndarray  # (n, u) MB on each kind of destination
+    factor: np.ndarray  # (n, u) rPerf scale
     assignment: np.ndarray  # (n,) destination index, -1 unplaced
-    supplies: list  # analysis.supply.Supply (with the variant's options) or None, per destination
+    supplies: Sequence  # analysis.supply.Supply or None, per destination (option-independent fields)
     cap_p: np.ndarray  # (m,) processing units the variant offers (NaN unknown)
     cap_m: np.ndarray  # (m,) MB
     preempt: bool
+    # Destinations alike in per-core performance and memory block size see a partition alike: `col`
+    # maps each of the m destinations to its kind (a column of proc/mem/factor). None: u = m.
+    col: np.ndarray | None = None
+
+    def column(self, t: np.ndarray) -> np.ndarray:
+        return t if self.col is None else self.col[t]
 
 
 def row_min(a: np.ndarray) -> np.ndarray:
@@ -109,7 +116,7 @@ def items_frame(d: PlacementData) -> pd.DataFrame:
     rows = np.arange(n)
 
     def pick(a: np.ndarray) -> np.ndarray:
-        return np.where(placed, a[rows, idx], np.nan) if a.shape[1] else np.full(n, np.nan)
+        return np.where(placed, a[rows, d.column(idx)], np.nan) if a.shape[1] else np.full(n, np.nan)
 
     return pd.DataFrame({
         "system": d.sub["system"], "lpar_id": d.sub["lpar_id"], "partition": d.sub["partition"],
@@ -129,8 +136,9 @@ def targets_frame(d: PlacementData) -> pd.DataFrame:
     placed = d.assignment >= 0
     where = d.assignment[placed]
     rows = np.flatnonzero(placed)
-    used_p = np.bincount(where, weights=np.nan_to_num(d.proc[rows, where]), minlength=m) if m else np.zeros(0)
-    used_m = np.bincount(where, weights=np.nan_to_num(d.mem[rows, where]), minlength=m) if m else np.zeros(0)
+    kind = d.column(where)
+    used_p = np.bincount(where, weights=np.nan_to_num(d.proc[rows, kind]), minlength=m) if m else np.zeros(0)
+    used_m = np.bincount(where, weights=np.nan_to_num(d.mem[rows, kind]), minlength=m) if m else np.zeros(0)
     count = np.bincount(where, minlength=m) if m else np.zeros(0, dtype=np.int64)
 
     def attr(name: str, default: object = None) -> list:

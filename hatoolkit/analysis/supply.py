@@ -195,6 +195,9 @@ class SupplyTable:
     supplies: tuple[Supply, ...]
     lmb_mb: np.ndarray  # NaN unknown
     rating_code: np.ndarray  # index into `scale_table`, -1 unknown per-core performance
+    kind: np.ndarray  # systems of a kind share rating and memory block size: they see a partition alike
+    kind_rating: np.ndarray  # per kind: rating code (-1 unknown)
+    kind_lmb: np.ndarray  # per kind: memory block size (NaN unknown)
     scale_table: np.ndarray  # (k, k) analysis.rperf.scale between the distinct per-core ratings
     has_preemptible: np.ndarray
     has_cod: np.ndarray
@@ -206,7 +209,9 @@ class SupplyTable:
     _memo: dict = field(default_factory=dict, repr=False)
 
     def positions(self, names: tuple[str, ...] | list[str]) -> np.ndarray:
-        return np.array([self.index.get(n, -1) for n in names], dtype=np.int64)
+        if "_names" not in self._memo:
+            self._memo["_names"] = pd.Index(self.names)
+        return self._memo["_names"].get_indexer(list(names)).astype(np.int64)
 
     def caps(self, preempt: bool, cod: bool) -> tuple[np.ndarray, np.ndarray]:
         """(processing units, MB) each system offers with these options (NaN unknown)."""
@@ -233,13 +238,18 @@ def supply_table(inv: Inventory, plan: Plan) -> SupplyTable:
     code = {r: i for i, r in enumerate(ratings)}
     scale_table = np.array([[round(a / b, 4) for b in ratings] for a in ratings], dtype=float).reshape(
         len(ratings), len(ratings))
+    rating_code = np.array([code.get(s.rating.per_core, -1) for s in values], dtype=np.int64)
+    lmb = np.array([s.lmb_mb if s.lmb_mb else np.nan for s in values], dtype=float)
+    kinds, kind = np.unique(np.stack([rating_code, np.nan_to_num(lmb, nan=-1.0)], axis=1), axis=0,
+                            return_inverse=True)
     capped = [[p for p in s.pools if p.max_proc_units is not None] for s in values]
     count = np.array([len(c) for c in capped], dtype=np.int64)
     known = set(inv.proc_pools["system"])
     return SupplyTable(
         names=tuple(table), index={n: i for i, n in enumerate(table)}, supplies=values,
-        lmb_mb=np.array([s.lmb_mb if s.lmb_mb else np.nan for s in values], dtype=float),
-        rating_code=np.array([code.get(s.rating.per_core, -1) for s in values], dtype=np.int64),
+        lmb_mb=lmb, rating_code=rating_code, kind=np.asarray(kind, dtype=np.int64).ravel(),
+        kind_rating=kinds[:, 0].astype(np.int64) if len(values) else np.zeros(0, dtype=np.int64),
+        kind_lmb=np.where(kinds[:, 1] < 0, np.nan, kinds[:, 1]) if len(values) else np.zeros(0),
         scale_table=scale_table,
         has_preemptible=np.array([bool(s.preemptible) for s in values], dtype=bool),
         has_cod=np.array([s.cod_proc_units > 0 or s.cod_mem_mb > 0 for s in values], dtype=bool),

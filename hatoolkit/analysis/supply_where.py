@@ -53,10 +53,20 @@ class Supplies(Sequence):
         return self.table.supplies[j] if j >= 0 else None
 
 
-def destinations_missing(table: SupplyTable, w: Where, failed: str, destinations: tuple[str, ...], sub: pd.DataFrame,
-                         use_p: bool, use_m: bool, use_g: bool) -> list[str]:
-    """What is unknown on the destinations for the constraints in use, destination by destination."""
+def missing_of(table: SupplyTable, w: Where, failed: str, destinations: tuple[str, ...], sub: pd.DataFrame,
+               unknown_item: np.ndarray, parts_known: bool, use_p: bool, use_m: bool, use_g: bool) -> tuple[str, ...]:
+    """What is unknown for a placement with the constraints in use: the failed system, its partitions
+    (`unknown_item`), then destination by destination."""
     src: Supply | None = table.supplies[table.index[failed]] if failed in table.index else None
+    out = []
+    if src is None:
+        out.append(f"{failed}: not in the inventory")
+    if not parts_known:
+        out.append(f"{failed}: partitions not captured (lssyscfg -r lpar)")
+    if unknown_item.any():
+        for name, what, unknown in zip(sub["partition"], sub["missing"], unknown_item, strict=True):
+            if unknown:
+                out.append(f"{failed}/{name}: {what or 'size on a destination'} unknown")
     named_pools = use_g and bool((sub["pool_name"].fillna(DEFAULT_POOL) != DEFAULT_POOL).any())
     safe = np.clip(w.idx, 0, None)
     flagged = w.idx < 0
@@ -67,7 +77,6 @@ def destinations_missing(table: SupplyTable, w: Where, failed: str, destinations
             flagged = flagged | (table.rating_code[safe] < 0) | (src is None or not src.rating.known)
         if named_pools:
             flagged = flagged | w.blind
-    out = []
     for i in np.flatnonzero(flagged):
         name, j = destinations[i], w.idx[i]
         if j < 0:
@@ -83,4 +92,4 @@ def destinations_missing(table: SupplyTable, w: Where, failed: str, destinations
                        f"lssyscfg -r sys; or set rperf in plan.yaml)")
         if named_pools and w.blind[i]:
             out.append(f"{name}: shared processor pools not captured")
-    return out
+    return tuple(dict.fromkeys(out))
