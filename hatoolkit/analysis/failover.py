@@ -21,13 +21,12 @@ what-if widget share one computation.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from hatoolkit.analysis import capacity as cap
-from hatoolkit.analysis.demand import on_target_numbers
+from hatoolkit.analysis.failover_demand import Demand, Kept, kept_partitions, scenario_demand
 from hatoolkit.analysis.placement import DECIDE_NODE_LIMIT, UNBOUNDED, Problem, Solution, solve
 from hatoolkit.analysis.rperf import CoreRating, scale
 from hatoolkit.analysis.scenarios import (
@@ -45,29 +44,6 @@ from hatoolkit.analysis.supply_where import Supplies, Where, missing_of, where
 from hatoolkit.errors import PlanError
 from hatoolkit.model.inventory import Inventory
 from hatoolkit.model.plan import SIZING_POLICIES, Plan
-
-
-@dataclass
-class _Demand:
-    """A scenario's partitions at one sizing, as each kind of destination would see them.
-
-    Destinations of one kind (per-core performance, memory block size) see a partition alike, so the
-    numbers are kept per kind, (n, u), with `col` mapping each of the m destinations to its kind:
-    999 survivors of 13 kinds cost 13 columns, not 999.
-    """
-
-    items: pd.DataFrame
-    col: np.ndarray  # (m,) kind of each destination
-    proc: np.ndarray  # (n, u) processing units on each kind (NaN unknown)
-    mem: np.ndarray  # (n, u) MB on each kind (NaN unknown)
-    factor: np.ndarray  # (n, u) rPerf scale
-    slot: np.ndarray | None  # (n, m) index into the scenario's capped pools, -1 none, -2 unknown; None: all -1
-    critical: np.ndarray  # (n,) plan.critical
-    ded: np.ndarray  # (n,) dedicated processors
-
-    @property
-    def pool_slot(self) -> np.ndarray:
-        return self.slot if self.slot is not None else np.full((len(self.items), len(self.col)), -1, dtype=np.int64)
 
 
 class FailoverAnalysis:
@@ -88,9 +64,9 @@ class FailoverAnalysis:
         self._supply = cap.supplies(inv, plan)
         self._table = supply_table(inv, plan)
         self._inv = inv
-        self._kept: dict[str, tuple[pd.DataFrame, dict]] = {}
+        self._kept: dict[str, Kept] = {}
         self._parts_known = set(inv.partitions["system"])
-        self._demand: dict[tuple[Scenario, str], _Demand] = {}
+        self._demand: dict[tuple[Scenario, str], Demand] = {}
         self._cache: dict[tuple, Placement] = {}
         self._where: dict[Scenario, Where] = {}
 
@@ -101,21 +77,16 @@ class FailoverAnalysis:
 
     def in_demand(self, sizing: str, system: str) -> pd.DataFrame:
         """The partitions of `system` that must run elsewhere when it fails."""
+        return self._kept_at(sizing).items(system)
+
+    def _kept_at(self, sizing: str) -> Kept:
         if sizing not in self._kept:
-            base = cap.partition_base(self._inv, sizing)
-            plan = self.plan
-            keep = np.array([not vios and plan.in_scope(s, _text(name)) and not plan.is_preemptible(s, _text(name))
-                             and (running or plan.scope_inactive) for s, name, vios, running in
-                             zip(base["system"], base["partition"], base["is_vios"], base["running"], strict=True)],
-                            dtype=bool)
-            kept = base[keep].reset_index(drop=True)
-            self._kept[sizing] = (kept, kept.groupby("system", sort=False).indices)
-        kept, rows = self._kept[sizing]
-        return kept.take(rows.get(system, np.zeros(0, dtype=np.int64))).reset_index(drop=True)
+            self._kept[sizing] = kept_partitions(cap.partition_base(self._inv, sizing), self.plan)
+        return self._kept[sizing]
 
     def _at(self, sc: Scenario) -> Where:
         if sc not in self._where:
-            self._where[sc] = where(self._table, sc.destinations)
+            self._where[sc] = where(self._table, sc.destinations, sc.failed)
         return self._where[sc]
 
     def _pools(self, sc: Scenario) -> list[tuple[int, cap.PoolSupply]]:
@@ -123,49 +94,12 @@ class FailoverAnalysis:
         w = self._at(sc)
         return [(int(t), self._table.pools[k]) for t, k in zip(w.pool_t, w.pool_k, strict=True)]
 
-    def demand(self, sc: Scenario, sizing: str) -> _Demand:
+    def demand(self, sc: Scenario, sizing: str) -> Demand:
         """The scenario's partitions at a sizing, as each kind of destination sees them (cached)."""
         key = (sc, sizing)
-        if key in self._demand:
-            return self._demand[key]
-        items = self.in_demand(sizing, sc.failed)
-        t, w = self._table, self._at(sc)
-        src = t.index.get(sc.failed, -1)
-        src_code = t.rating_code[src] if src >= 0 else -1
-        kinds = np.where(w.idx >= 0, t.kind[np.clip(w.idx, 0, None)], -1) if len(w.idx) else w.idx
-        uniq, col = np.unique(kinds, return_inverse=True)
-        present = uniq >= 0
-        dst_code = np.where(present, t.kind_rating[np.clip(uniq, 0, None)], -1) if len(uniq) else uniq
-        rated = (dst_code >= 0) & (src_code >= 0)
-        f = np.where(rated, t.scale_table[max(src_code, 0), np.clip(dst_code, 0, None)] if rated.any() else 1.0, 1.0)
-        lmb = np.where(present, t.kind_lmb[np.clip(uniq, 0, None)], np.nan) if len(uniq) else np.zeros(0)
-        n, m = len(items), len(w.idx)
-        ded = (items["proc_mode"] == "ded").to_numpy()
-        hpt = cap.hpt_mb(items["max_mem_mb"].to_numpy(dtype=float), items["hpt_ratio"].to_numpy(dtype=float))
-        known_mem = items["known_mem"].to_numpy(dtype=bool)[:, None]
-        proc_u, mem_t = on_target_numbers(items["proc_units"].to_numpy(dtype=float)[:, None], ded[:, None],
-                                          items["mem_mb"].to_numpy(dtype=float)[:, None], f[None, :], lmb[None, :])
-        proc_u = np.where((present & rated)[None, :], proc_u, np.nan)
-        mem_u = np.where(known_mem, mem_t + hpt[:, None], np.nan)
-        slot = None
-        names = np.array(items["pool_name"].tolist(), dtype=object)
-        shared = ~ded & np.array([isinstance(x, str) for x in names], dtype=bool)
-        pool_names = np.array([t.pools[k].name for k in w.pool_k], dtype=object)
-        blind = np.flatnonzero(w.blind)
-        for pname in set(names[shared]):
-            rows = np.flatnonzero(shared & (names == pname))
-            ks = np.flatnonzero(pool_names == pname)
-            unknown = pname != cap.DEFAULT_POOL and blind.size
-            if ks.size or unknown:
-                slot = np.full((n, m), -1, dtype=np.int64) if slot is None else slot
-                slot[np.ix_(rows, w.pool_t[ks])] = ks
-                if unknown:
-                    slot[np.ix_(rows, blind)] = -2
-        crit = np.array([self.plan.is_critical(sc.failed, x) for x in items["partition"]], dtype=bool)
-        result = _Demand(items, np.asarray(col, dtype=np.int64).ravel(), proc_u, mem_u,
-                         np.broadcast_to(f, (n, len(uniq))), slot, crit, ded)
-        self._demand[key] = result
-        return result
+        if key not in self._demand:
+            self._demand[key] = scenario_demand(self._kept_at(sizing), self._table, self._at(sc), sc.failed)
+        return self._demand[key]
 
     # ------------------------------------------------------------------ evaluation
 
@@ -208,14 +142,17 @@ class FailoverAnalysis:
             cap_p = np.full(m, np.inf)
         if not use_m:
             cap_m = np.full(m, np.inf)
-        sub = d.items if every else d.items[sel].reset_index(drop=True)
         crit = d.critical[sel]
 
         unknown_item = np.isnan(proc).any(axis=1) | np.isnan(mem).any(axis=1)
         if slot is not None:
             unknown_item |= (slot == -2).any(axis=1)
         unknown_cap = np.isnan(cap_p) | np.isnan(cap_m)
-        missing = self._missing(sc, sub, unknown_item, use_p or use_g, use_m, use_g)
+        data = PlacementData(sc.destinations, d.items, None if every else np.flatnonzero(sel), crit, proc_s, mem_s,
+                             d.factor[sel], np.zeros(0, dtype=np.int64), Supplies(self._table, w.idx), cap_p, cap_m,
+                             v.preempt, d.col)
+        missing = missing_of(self._table, w, sc.failed, sc.destinations, data, unknown_item,
+                             sc.failed in self._parts_known, use_p or use_g, use_m, use_g and bool(d.named[sel].any()))
         if sc.failed not in self._parts_known:
             unknown_cap = np.ones(m, dtype=bool)  # the failed system's partitions are unknown
 
@@ -253,14 +190,8 @@ class FailoverAnalysis:
         if not sol.decided:
             missing = (*missing, f"no placement found and none proven impossible within the exact solver's work "
                                  f"limit ({DECIDE_NODE_LIMIT} nodes)")
-        data = PlacementData(sc.destinations, sub, crit, proc_s, mem_s, d.factor[sel], sol.assignment,
-                             Supplies(self._table, w.idx), cap_p, cap_m, v.preempt, d.col)
+        data.assignment = sol.assignment
         return self._result(sc, v, sol, status, data, missing, dims)
-
-    def _missing(self, sc: Scenario, sub: pd.DataFrame, unknown_item: np.ndarray, use_p: bool, use_m: bool,
-                 use_g: bool) -> tuple[str, ...]:
-        return missing_of(self._table, self._at(sc), sc.failed, sc.destinations, sub, unknown_item,
-                          sc.failed in self._parts_known, use_p, use_m, use_g)
 
     def _result(self, sc: Scenario, v: Variant, sol: Solution, status: str, data: PlacementData,
                 missing: tuple[str, ...], dims: tuple[str, ...]) -> Placement:
@@ -373,10 +304,6 @@ class FailoverAnalysis:
                             "mem_mb_supply": t["mem_mb_supply"], "mem_mb_free": t["mem_mb_free"],
                         }))
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-
-
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
 
 
 def _ints(values: np.ndarray) -> np.ndarray:

@@ -85,7 +85,8 @@ class PlacementData:
     """The arrays behind a placement; its frames are built from them only when someone reads them."""
 
     destinations: tuple[str, ...]
-    sub: pd.DataFrame  # the scenario's partitions (analysis.demand columns)
+    partitions: pd.DataFrame  # the scenario's partitions (analysis.demand columns) ...
+    rows: np.ndarray | None  # ... of which this placement places these (None: all)
     critical: np.ndarray  # (n,)
     proc: np.ndarray  # (n, u) processing units on each kind of destination (NaN unknown)
     mem: np.ndarray  # (n, u) MB on each kind of destination
@@ -101,6 +102,19 @@ class PlacementData:
 
     def column(self, t: np.ndarray) -> np.ndarray:
         return t if self.col is None else self.col[t]
+
+    @functools.cached_property
+    def sub(self) -> pd.DataFrame:
+        """The partitions this placement places (built when first read)."""
+        if self.rows is None:
+            return self.partitions
+        out = self.partitions.take(self.rows)
+        out.index = pd.RangeIndex(len(out))
+        return out
+
+    @property
+    def size(self) -> int:
+        return len(self.critical)
 
 
 def row_min(a: np.ndarray) -> np.ndarray:

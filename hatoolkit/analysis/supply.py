@@ -208,10 +208,14 @@ class SupplyTable:
     pool_count: np.ndarray
     _memo: dict = field(default_factory=dict, repr=False)
 
-    def positions(self, names: tuple[str, ...] | list[str]) -> np.ndarray:
-        if "_names" not in self._memo:
-            self._memo["_names"] = pd.Index(self.names)
-        return self._memo["_names"].get_indexer(list(names)).astype(np.int64)
+    def positions(self, names: tuple[str, ...] | list[str], but: str | None = None) -> np.ndarray:
+        """Table positions of `names` (-1: not in the inventory). `but`: a hint that `names` may be every
+        system except that one (the default failover scenario), checked, not assumed."""
+        j = self.index.get(but, -1) if but is not None else -1
+        if j >= 0 and len(names) == len(self.names) - 1 and tuple(names) == self.names[:j] + self.names[j + 1:]:
+            return np.delete(np.arange(len(self.names), dtype=np.int64), j)
+        get = self.index.get
+        return np.fromiter((get(n, -1) for n in names), dtype=np.int64, count=len(names))
 
     def caps(self, preempt: bool, cod: bool) -> tuple[np.ndarray, np.ndarray]:
         """(processing units, MB) each system offers with these options (NaN unknown)."""

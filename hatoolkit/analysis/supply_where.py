@@ -12,9 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
-from hatoolkit.analysis.demand import DEFAULT_POOL
+from hatoolkit.analysis.scenarios import PlacementData
 from hatoolkit.analysis.supply import Supply, SupplyTable
 
 
@@ -28,8 +27,8 @@ class Where:
     blind: np.ndarray  # (m,) shared processor pools of the destination not captured
 
 
-def where(table: SupplyTable, destinations: tuple[str, ...]) -> Where:
-    idx = table.positions(destinations)
+def where(table: SupplyTable, destinations: tuple[str, ...], failed: str | None = None) -> Where:
+    idx = table.positions(destinations, failed)
     safe = np.clip(idx, 0, None)
     counts = np.where(idx >= 0, table.pool_count[safe], 0) if len(idx) else np.zeros(0, dtype=np.int64)
     pool_t = np.repeat(np.arange(len(idx)), counts)
@@ -53,10 +52,11 @@ class Supplies(Sequence):
         return self.table.supplies[j] if j >= 0 else None
 
 
-def missing_of(table: SupplyTable, w: Where, failed: str, destinations: tuple[str, ...], sub: pd.DataFrame,
-               unknown_item: np.ndarray, parts_known: bool, use_p: bool, use_m: bool, use_g: bool) -> tuple[str, ...]:
+def missing_of(table: SupplyTable, w: Where, failed: str, destinations: tuple[str, ...], data: PlacementData,
+               unknown_item: np.ndarray, parts_known: bool, use_p: bool, use_m: bool, named_pools: bool) -> tuple[str, ...]:
     """What is unknown for a placement with the constraints in use: the failed system, its partitions
-    (`unknown_item`), then destination by destination."""
+    (`unknown_item`), then destination by destination. `named_pools`: pool caps are in use and some
+    partition is in a shared pool other than DefaultPool (so uncaptured pools on a destination matter)."""
     src: Supply | None = table.supplies[table.index[failed]] if failed in table.index else None
     out = []
     if src is None:
@@ -64,16 +64,16 @@ def missing_of(table: SupplyTable, w: Where, failed: str, destinations: tuple[st
     if not parts_known:
         out.append(f"{failed}: partitions not captured (lssyscfg -r lpar)")
     if unknown_item.any():
+        sub = data.sub
         for name, what, unknown in zip(sub["partition"], sub["missing"], unknown_item, strict=True):
             if unknown:
                 out.append(f"{failed}/{name}: {what or 'size on a destination'} unknown")
-    named_pools = use_g and bool((sub["pool_name"].fillna(DEFAULT_POOL) != DEFAULT_POOL).any())
     safe = np.clip(w.idx, 0, None)
     flagged = w.idx < 0
     if len(w.idx):
         if use_p or use_m:
             flagged = flagged | table.has_missing[safe]
-        if use_p and len(sub):
+        if use_p and data.size:
             flagged = flagged | (table.rating_code[safe] < 0) | (src is None or not src.rating.known)
         if named_pools:
             flagged = flagged | w.blind
@@ -86,7 +86,7 @@ def missing_of(table: SupplyTable, w: Where, failed: str, destinations: tuple[st
         need = [m for m in s.missing if (use_p and "proc" in m) or (use_m and "mem" in m)]
         if need:
             out.append(f"{name}: {', '.join(need)} unknown")
-        if use_p and len(sub) and not (s.rating.known and src is not None and src.rating.known):
+        if use_p and data.size and not (s.rating.known and src is not None and src.rating.known):
             unrated = [x for x, r in ((name, s), (failed, src)) if r is not None and not r.rating.known]
             out.append(f"per-core performance of {', '.join(unrated) or failed} unknown (no type_model in "
                        f"lssyscfg -r sys; or set rperf in plan.yaml)")
