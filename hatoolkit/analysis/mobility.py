@@ -7,10 +7,10 @@ per (partition, destination) — `ready`, `blocked` (all blockers, first one fir
 (naming the missing data) — and `fixes` ranks single changes by how many moves they unblock
 ("set msp=1 on a VIOS of PRD-2: unblocks 5 migrations").
 
-Not evaluated here: destination processor and memory capacity (analysis.capacity owns that
-arithmetic; register a `Rule("capacity", ...)` in RULES once it is available), and what no
-export shows (NPIV zoning of the second WWPN, HMC-to-HMC SSH keys, firmware level pairs, PowerVM
-edition); cells carry those as `caveats`.
+Destination capacity is the last rule (mobility_capacity, on analysis.capacity's arithmetic): each
+cell alone, as one `migrlpar -o v` would judge it; evacuation adds moves up. Not evaluated: what
+no export shows (NPIV zoning of the second WWPN, HMC-to-HMC SSH keys, firmware level pairs,
+PowerVM edition); cells carry those as `caveats`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import pandas as pd
 from hatoolkit.analysis import mobility_io as io
 from hatoolkit.analysis import mobility_os as os_rules
 from hatoolkit.analysis import mobility_rules as r
+from hatoolkit.analysis.mobility_capacity import capacity
 from hatoolkit.analysis.mobility_data import (
     BLOCKER_COLUMNS,
     MobilityData,
@@ -53,8 +54,8 @@ RULES: list[Rule] = [
     Rule("bsr", "BSR arrays", r.bsr),
     Rule("error_path", "redundant error path", r.error_path),
     Rule("os_level", "OS level", os_rules.os_level),
-    # Destination capacity (check HA219) is appended here once analysis.capacity lands (issue 4).
 ]
+RULES.append(Rule("capacity", "destination capacity", capacity))  # HA219, on analysis.capacity's arithmetic
 CAPACITY_CAVEAT = "destination processor/memory capacity not evaluated in this matrix (see the capacity page)"
 NPIV_CAVEAT = "NPIV: zoning of each client adapter's second WWPN is not visible in exports (HMC validation HSCLA319)"
 STATUSES = ("ready", "unknown", "blocked")

@@ -5,7 +5,7 @@ the prerequisite broken, `unknown` when the data needed to decide is missing (na
 silence. `fix` names the one change that removes the blocker, so blockers can be ranked by how
 many moves a single fix unblocks. Sources: reference §C (IBM "Configuration validation for
 partition mobility", HMC MigrationRequirements, Power8/9/10 LPM pages, IBM i LPM requirements).
-Destination capacity is not a rule here: it belongs to analysis.capacity (wired after issue 4).
+Destination capacity is mobility_capacity's rule, on analysis.capacity's arithmetic.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Each check reports one LPM prerequisite from analysis.mobility (the readiness ma
 the same rules, so the heatmap and the findings never disagree). `system` is the source,
 `destination` the target (empty when the blocker holds for every destination), `status=unknown`
 names the data that was missing. VIOS partitions are not candidates. Virtual I/O prerequisites
-are in mobility_io.py. Destination capacity (HA219) is wired to analysis.capacity separately.
+are in mobility_io.py. Destination capacity (HA219) uses analysis.capacity's arithmetic.
 """
 
 from __future__ import annotations
@@ -237,3 +237,19 @@ def lpm_os_level(inv: Inventory, plan: Plan) -> Outcome:
     is reported as unknown, not as a pass.
     """
     return rule_outcome(inv, plan, "os_level", per_destination=True)
+
+
+@check("HA219", Severity.MEDIUM,
+       remediation="Free processors or memory on the destination (stop or shrink partitions there, activate "
+                   "Capacity on Demand), shrink the partition by DLPAR before the move, raise the cap of its shared "
+                   "processor pool on the destination, or move it to a destination with room.")
+def lpm_destination_capacity(inv: Inventory, plan: Plan) -> Outcome:
+    """Destination lacks the free processors, memory or shared-pool room to take the partition.
+
+    The HMC creates the moving partition on the destination with its current entitlement (or
+    whole dedicated cores) and memory, rounded to the destination's memory block, plus the page
+    table the destination's hypervisor allocates for it; without that much free, or with no room
+    under a capped shared pool of the same name, validation fails. A partition not activated is
+    checked at its minimum. Each move is judged alone; the evacuation plan adds them up.
+    """
+    return rule_outcome(inv, plan, "capacity", per_destination=True)
