@@ -154,3 +154,19 @@ def test_consolidation_empties_a_system_whose_partitions_are_all_ready(tmp_path)
     night = ev.consolidation(inv, Plan())
     assert set(night["system"]) == {"SRC"} and set(night["destination"]) == {"BIG"}
     assert night["action"].eq("move").all()
+
+
+@pytest.mark.parametrize("cap,action", [(4.0, "move"), (0.3, "no capacity")])
+def test_evacuation_respects_the_destinations_shared_pool_cap(tmp_path, cap, action):
+    # lp_db runs 0.5 units in pool DB; on ONLY it would land in ONLY's DB pool, capped at `cap` units.
+    from hatoolkit.model.plan import Plan
+    from hatoolkit.synth.estate import ProcPool
+    from tests.checks.test_mobility_cases import standard
+
+    lab = standard(("ONLY",))
+    for s in lab.systems:
+        s.pools = [ProcPool(0, "DefaultPool", None), ProcPool(1, "DB", cap if s.name == "ONLY" else 4.0)]
+    lab.lpar("SRC", 3, "lp_db", proc_units=0.5, pool_id=1)
+    inv = lab.load(tmp_path)
+    rows = ev.evacuation(inv, Plan()).set_index(["system", "partition"])
+    assert rows.loc[("SRC", "lp_db"), "action"] == action
