@@ -66,19 +66,26 @@ def rule_labels() -> dict[str, str]:
 
 
 @lru_cache(maxsize=8)
-def blockers(inv: Inventory, plan: Plan) -> pd.DataFrame:
-    """Every blocker (`fail`) and undecidable prerequisite (`unknown`); `destination` NA = all destinations."""
+def rule_blockers(inv: Inventory, plan: Plan) -> dict[str, pd.DataFrame]:
+    """Each rule's blockers (BLOCKER_COLUMNS), computed once per (Inventory, Plan): what its check reports."""
     data = prepare(inv, plan)
-    parts = []
+    out = {}
     for rule in RULES:
         rows = rule.fn(data)
-        if not rows.empty:
-            parts.append(rows.assign(rule=rule.slug))
+        rows = rows.assign(rule=rule.slug)[list(BLOCKER_COLUMNS)] if not rows.empty else empty_blockers()
+        rows["destination"] = rows["destination"].where(rows["destination"] != "None")
+        out[rule.slug] = rows.drop_duplicates(["system", "lpar_id", "destination", "rule", "status", "message"]
+                                              ).reset_index(drop=True)
+    return out
+
+
+@lru_cache(maxsize=8)
+def blockers(inv: Inventory, plan: Plan) -> pd.DataFrame:
+    """Every blocker (`fail`) and undecidable prerequisite (`unknown`); `destination` NA = all destinations."""
+    parts = [rows for rows in rule_blockers(inv, plan).values() if not rows.empty]
     if not parts:
         return empty_blockers()
-    out = pd.concat(parts, ignore_index=True)[list(BLOCKER_COLUMNS)]
-    out["destination"] = out["destination"].where(out["destination"] != "None")
-    return out.drop_duplicates(["system", "lpar_id", "destination", "rule", "status", "message"]).reset_index(drop=True)
+    return pd.concat(parts, ignore_index=True)
 
 
 def cell_blockers(inv: Inventory, plan: Plan) -> pd.DataFrame:
@@ -186,4 +193,4 @@ def fixes(inv: Inventory, plan: Plan) -> pd.DataFrame:
 
 
 __all__ = ["CAPACITY_CAVEAT", "RULES", "Rule", "blockers", "cell_blockers", "destinations", "fixes",
-           "readiness_counts", "readiness_matrix", "rule_labels"]
+           "readiness_counts", "readiness_matrix", "rule_blockers", "rule_labels"]

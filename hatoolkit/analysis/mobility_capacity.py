@@ -58,13 +58,17 @@ def capacity(d: MobilityData) -> pd.DataFrame:
         # What shutting the destination's preemptible partitions (plan.yaml) would make free, for the message.
         f["preempt_helps"] = (dest >= 0) & table.has_preemptible[safe] & ~f["short"].str.contains("pool").to_numpy(bool) \
             & (f["proc_units_target"].to_numpy() <= pre_p[safe] + 1e-9) & (f["mem_demand_mb"].to_numpy() <= pre_m[safe])
-        cells = d.cells.iloc[at]
-        parts += [_fail_rows(cells[fail], f[fail].set_index(cells.index[fail]), sizing, moving),
-                  _unknown_rows(cells[unknown & ~own], f[unknown & ~own].set_index(cells.index[unknown & ~own]),
-                                sizing, destination=True),
-                  _unknown_rows(cells[own], f[own].set_index(cells.index[own]), sizing, destination=False)]
+        parts += [_fail_rows(*_pick(d, at, f, fail), sizing, moving),
+                  _unknown_rows(*_pick(d, at, f, unknown & ~own), sizing, destination=True),
+                  _unknown_rows(*_pick(d, at, f, own), sizing, destination=False)]
     frames = [p for p in parts if not p.empty]
     return pd.concat(frames, ignore_index=True) if frames else empty_blockers()
+
+
+def _pick(d: MobilityData, at: np.ndarray, f: pd.DataFrame, mask: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cells (and their fit rows) selected by `mask` among the cells at positions `at`."""
+    cells = d.cells.iloc[at[mask]]
+    return cells, f[mask].set_index(cells.index)
 
 
 def _fail_rows(c: pd.DataFrame, f: pd.DataFrame, sizing: str, mode: str) -> pd.DataFrame:

@@ -14,6 +14,7 @@ once per system, never once per cell) and `mover_i` into `movers`.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -49,6 +50,17 @@ class MobilityData:
     def at(self, codes: np.ndarray, column: str) -> pd.Series:
         """A systems column at positions `codes` (-1 = not in the inventory: NA)."""
         return take(self.systems, codes, column)
+
+    @functools.cached_property
+    def movable(self) -> pd.DataFrame:
+        """Cells of partitions that could move now (active or inactive): most rules look only at these."""
+        mode = self.cells["mode"]
+        return self.cells if mode.notna().all() else self.cells[mode.notna().to_numpy(bool)]
+
+    @functools.cached_property
+    def active(self) -> pd.DataFrame:
+        """Cells of running partitions (active moves)."""
+        return self.cells[(self.cells["mode"] == "active").to_numpy(bool)]
 
 
 def _mode(state: object) -> str | None:

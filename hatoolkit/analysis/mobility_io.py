@@ -89,7 +89,7 @@ def ibmi_hosted(d: MobilityData) -> pd.DataFrame:
 
 def vlan(d: MobilityData) -> pd.DataFrame:
     """Every VLAN (and virtual switch) of the partition must be bridged by a VIOS on the destination."""
-    c = d.cells[d.cells["mode"].notna()]
+    c = d.movable
     veth_systems = set(d.inv.virtual_eth["system"])
     cv = vio.client_vlans(d.inv)
     per = c.merge(cv[["system", "lpar_id", "vswitch", "vlan_id"]], on=["system", "lpar_id"]).drop_duplicates(
@@ -181,7 +181,7 @@ def lun_visibility(d: MobilityData) -> pd.DataFrame:
     pv = s[s["vios_data"] & (s["backing_type"] == "pv")]
     no_udid = pv[pv["udid"].isna()]
     luns = pv.dropna(subset=["udid"]).drop_duplicates(["system", "lpar_id", "udid"])
-    c = d.cells[d.cells["mode"].notna()]
+    c = d.movable
     per = c.merge(luns[["system", "lpar_id", "udid", "backing_device", "vios_name"]], on=["system", "lpar_id"])
     vios_ids = vio.vios_ids(d.inv)[["system", "lpar_id"]].rename(columns={"lpar_id": "vios_lpar_id"})
     disks = d.inv.disks.merge(vios_ids, on=["system", "vios_lpar_id"])

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from hatoolkit.analysis import hardware as hw
-from hatoolkit.analysis.mobility_data import MobilityData, blocker_rows, empty_blockers, sys_value
+from hatoolkit.analysis.mobility_data import MobilityData, blocker_rows, empty_blockers, side_value, sys_value
 
 
 def _concat(*parts: pd.DataFrame) -> pd.DataFrame:
@@ -75,9 +76,11 @@ def os_level(d: MobilityData) -> pd.DataFrame:
                      fix=bad["system"] + "/" + bad["partition"] + ": upgrade the operating system"),
         blocker_rows(unk, status="unknown", evidence=ev[unk.index], message=message[unk.index]),
     ]
-    c = d.cells[(d.cells["mode"].notna()) & (d.cells["lpar_env"] == "os400")]
+    c = d.movable[(d.movable["lpar_env"] == "os400").to_numpy(bool)]
+    gens = pd.Series([hw.generation(t) for t in d.systems["type_model"]], dtype="float64") \
+        if "type_model" in d.systems else pd.Series([np.nan] * len(d.systems), dtype="float64")
     for side, column in (("source", "system"), ("destination", "destination")):
-        gen = sys_value(d, c[column], "type_model").map(hw.generation)
+        gen = side_value(d, c, column, gens)
         old, p7 = c[gen.notna() & gen.lt(70)], c[gen.isin([70, 75])]
         parts.append(blocker_rows(old, destination=old["destination"], resource=old[column],
                                   message="IBM i LPM needs POWER7 or later; " + old[column] + f" ({side}) is "

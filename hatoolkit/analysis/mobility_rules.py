@@ -71,17 +71,20 @@ def _generations(d: MobilityData) -> pd.Series:
 
 def system_capability(d: MobilityData) -> Rows:
     """Source and destination capable of this kind of mobility, and a generation pair IBM supports."""
-    c = d.cells[d.cells["mode"].notna()]
+    c = d.movable
+    mode = c["mode"].to_numpy(dtype=object)
     parts = []
     for side, column in (("source", "system"), ("destination", "destination")):
-        for mode in ("active", "inactive"):
-            attr = f"{mode}_lpar_mobility_capable"
-            sub = c[c["mode"] == mode]
-            flag = side_value(d, sub, column, _sys_series(d, attr, "boolean").astype("boolean"))
-            bad, unknown = sub[flag.eq(False).fillna(False).to_numpy(bool)], sub[flag.isna().to_numpy(bool)]
+        codes = c["src_i" if side == "source" else "dst_i"].to_numpy()
+        for moving in ("active", "inactive"):
+            attr = f"{moving}_lpar_mobility_capable"
+            flags = _sys_series(d, attr, "boolean").astype("boolean")
+            state = np.where(flags.isna().to_numpy(bool), 2, flags.fillna(True).to_numpy(bool).astype(int))  # 0 no 1 yes
+            at = np.where(codes >= 0, state[np.clip(codes, 0, None)] if len(state) else 2, 2)
+            bad, unknown = c[(mode == moving) & (at == 0)], c[(mode == moving) & (at == 2)]
             parts.append(blocker_rows(bad, destination=bad["destination"], resource=bad[column],
-                                      message=bad[column] + f" ({side}) is not capable of {mode} partition mobility",
-                                      evidence=f"{attr}=0", fix=bad[column] + f": enable {mode} partition mobility "
+                                      message=bad[column] + f" ({side}) is not capable of {moving} partition mobility",
+                                      evidence=f"{attr}=0", fix=bad[column] + f": enable {moving} partition mobility "
                                       "(PowerVM Enterprise Edition)"))
             parts.append(blocker_rows(unknown, status="unknown", destination=unknown["destination"],
                                       resource=unknown[column], evidence=f"{attr}=unknown",
@@ -136,7 +139,7 @@ def _msp_status(d: MobilityData) -> tuple[np.ndarray, pd.Series]:
 def msp(d: MobilityData) -> Rows:
     """Active LPM needs a running mover service partition (msp=1, RMC active) on both systems."""
     states, texts = _msp_status(d)
-    c = _active(d.cells)
+    c = d.active
     parts = []
     for side, column in (("source", "system"), ("destination", "destination")):
         codes = c["src_i" if column == "system" else "dst_i"].to_numpy()
@@ -155,12 +158,17 @@ def msp(d: MobilityData) -> Rows:
 
 def lmb(d: MobilityData) -> Rows:
     """Source and destination must use the same logical memory block (memory region) size."""
-    c = d.cells[d.cells["mode"].notna()]
-    lmb_mb = _sys_series(d, "mem_region_size_mb", "Int64")
-    a, b = side_value(d, c, "system", lmb_mb), side_value(d, c, "destination", lmb_mb)
-    known = a.notna() & b.notna()
-    bad = c[known & (a != b)]
+    c = d.movable
+    lmb_mb = _sys_series(d, "mem_region_size_mb", "Int64").astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    src, dst = c["src_i"].to_numpy(), c["dst_i"].to_numpy()
+    a_np = np.where(src >= 0, lmb_mb[np.clip(src, 0, None)], np.nan) if len(lmb_mb) else np.full(len(c), np.nan)
+    b_np = np.where(dst >= 0, lmb_mb[np.clip(dst, 0, None)], np.nan) if len(lmb_mb) else np.full(len(c), np.nan)
+    known = ~np.isnan(a_np) & ~np.isnan(b_np)
+    bad = c[known & (a_np != b_np)]
     unk = c[~known]
+    lmb_sys = _sys_series(d, "mem_region_size_mb", "Int64")
+    a = pd.concat([side_value(d, bad, "system", lmb_sys), side_value(d, unk, "system", lmb_sys)])
+    b = pd.concat([side_value(d, bad, "destination", lmb_sys), side_value(d, unk, "destination", lmb_sys)])
     ev = "mem_region_size=" + a.astype("str") + "->" + b.astype("str")
     return _concat(
         blocker_rows(bad, destination=bad["destination"], resource=bad["destination"], evidence=ev[bad.index],
@@ -265,7 +273,7 @@ def rmc(d: MobilityData) -> Rows:
 
 def compat_mode(d: MobilityData) -> Rows:
     """The partition's processor compatibility mode (current if active, preferred if inactive) exists on the destination."""
-    c = d.cells[d.cells["mode"].notna()]
+    c = d.movable
     m = d.movers
     preferred = m["desired_lpar_proc_compat_mode"]
     if "prof_lpar_proc_compat_mode" in m:
@@ -280,7 +288,8 @@ def compat_mode(d: MobilityData) -> Rows:
     offered = np.array([[s is not None and x in s for s in sets] for x in vocab], dtype=bool).reshape(len(vocab), len(sets))
     mi = mode_i[c["mover_i"].to_numpy()]
     dst = c["dst_i"].to_numpy()
-    inactive_default = (c["mode"] == "inactive").to_numpy() & (mi == index.get("DEFAULT", -2))
+    cell_mode = c["mode"].to_numpy(dtype=object)
+    inactive_default = (cell_mode == "inactive") & (mi == index.get("DEFAULT", -2))
     has = (mi >= 0) & (dst >= 0)
     supported = np.zeros(len(c), dtype=bool)
     supported[has] = offered[mi[has], dst[has]] if len(vocab) else False
@@ -289,9 +298,10 @@ def compat_mode(d: MobilityData) -> Rows:
     dest_known[dst >= 0] = known_dest[dst[dst >= 0]]
     unknown = ~ok & ((mi < 0) | ~dest_known)
     bad, u = c[~ok & ~unknown], c[unknown]
-    mode = pd.Series(raw.array.take(c["mover_i"].to_numpy()), index=c.index, dtype="str")
-    which = pd.Series(np.where(c["mode"].to_numpy(dtype=object) == "active", "current", "preferred"), index=c.index,
-                      dtype="str")
+    both = pd.concat([bad, u])
+    mode = pd.Series(raw.array.take(both["mover_i"].to_numpy()), index=both.index, dtype="str")
+    which = pd.Series(np.where(both["mode"].to_numpy(dtype=object) == "active", "current", "preferred"),
+                      index=both.index, dtype="str")
     listed = pd.Series([",".join(t) if isinstance(t, tuple | list) else "unknown"
                         for t in _sys_series(d, "lpar_proc_compat_modes")], dtype="str")
     modes = side_value(d, bad, "destination", listed)
@@ -310,7 +320,7 @@ def compat_mode(d: MobilityData) -> Rows:
 
 def name_clash(d: MobilityData) -> Rows:
     """The destination must not already have a partition of the same name."""
-    c = d.cells[d.cells["mode"].notna()]
+    c = d.movable
     p = d.inv.partitions
     listed = pd.Series(d.systems.index.isin(set(p["system"])))
     taken = p[["system", "name", "lpar_id"]].rename(columns={"system": "destination", "name": "partition",

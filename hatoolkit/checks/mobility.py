@@ -9,12 +9,13 @@ are in mobility_io.py. Destination capacity (HA219) uses analysis.capacity's ari
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
 import pandas as pd
 
-from hatoolkit.analysis.mobility import blockers
+from hatoolkit.analysis.mobility import rule_blockers
 from hatoolkit.analysis.mobility_data import prepare
 from hatoolkit.checks.registry import Outcome, check, outcome, rows
 from hatoolkit.model.findings import Severity
@@ -32,8 +33,7 @@ def rule_outcome(inv: Inventory, plan: Plan, rule: str, *, per_destination: bool
     per-pair detail.
     """
     data = prepare(inv, plan)
-    b = blockers(inv, plan)
-    b = b[b["rule"] == rule]
+    b = rule_blockers(inv, plan)[rule]
     evaluated = len(data.cells) if per_destination else len(data.movers)
     b = b.assign(resource=b["resource"].fillna(b["system"] + "/" + b["partition"]))
     b = _merge_destinations(b)
@@ -57,7 +57,11 @@ def _merge_destinations(b: pd.DataFrame) -> pd.DataFrame:
     order = pd.unique(mg)  # groups in order of first appearance
     pairs = pd.DataFrame({"g": mg, "d": multi["destination"].to_numpy()}).dropna().drop_duplicates()
     pairs = pairs.sort_values(["g", "d"], kind="mergesort")
-    dests = pairs.groupby("g", sort=False)["d"].agg(list).reindex(order)
+    g_arr, d_arr = pairs["g"].to_numpy(), pairs["d"].to_numpy(dtype=object)
+    starts = np.flatnonzero(np.r_[True, g_arr[1:] != g_arr[:-1]]) if len(g_arr) else g_arr
+    ends = np.r_[starts[1:], len(g_arr)].astype(np.int64)
+    lists = {g_arr[a]: d_arr[a:z].tolist() for a, z in zip(starts, ends, strict=True)}
+    dests = [lists.get(g) for g in order]
     messages = [_listed(str(m), d, others if isinstance(others, list) else [])
                 for m, d, others in zip(first["message"], first["destination"], dests, strict=True)]
     joined = [";".join(x) if isinstance(x, list) else "" for x in dests]
@@ -75,7 +79,13 @@ def _listed(message: str, first: object, dests: list[str]) -> str:
     others = [d for d in dests if d != first]
     listed = f"{first} (and {', '.join(others)})" if len(others) <= 3 else \
         f"{first} (and {len(others)} other destinations)"
-    return re.sub(rf"(?<![\w-]){re.escape(first)}(?![\w-])", lambda _: listed, message, count=1)
+    return _mention(first).sub(lambda _: listed, message, count=1)
+
+
+@functools.lru_cache(maxsize=4096)
+def _mention(name: str) -> re.Pattern[str]:
+    """The name as a whole word (names hold `-`): `DR-1` is not found inside `DR-10`."""
+    return re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
 
 
 @check("HA201", Severity.HIGH,
