@@ -45,6 +45,7 @@ def pair_fits(inv: Inventory, plan: Plan, pairs: pd.DataFrame, sizing: str | Non
     base = partition_base(inv, sizing or plan.sizing)
     dest = supply_table(inv, plan).positions(list(pairs["destination"].astype("str")))
     out = fit_frame(inv, plan, base, base_positions(base, pairs), dest, preempt=preempt, cod=cod, rescale=rescale)
+    out = out.astype({"pool": "str", "short": "str", "missing": "str"})
     return pd.concat([pairs[["system", "lpar_id", "destination"]].reset_index(drop=True), out], axis=1)
 
 
@@ -56,7 +57,8 @@ def fit_frame(inv: Inventory, plan: Plan, base: pd.DataFrame, rows: np.ndarray, 
     there), proc_units_free, mem_mb_free (what the destination offers), pool, pool_free_proc_units
     (the capped pool it lands in), fits (boolean, NA unknown), short ("processors", "memory",
     "pool <name>", comma-joined), missing (what is not captured), partition_unknown (the
-    partition's own size is what is missing).
+    partition's own size is what is missing). Text columns are object arrays (a million cells
+    are not converted to strings that nobody reads; `pair_fits` gives them the str dtype).
     """
     t = supply_table(inv, plan)
     n = len(rows)
@@ -133,20 +135,20 @@ def fit_frame(inv: Inventory, plan: Plan, base: pd.DataFrame, rows: np.ndarray, 
     return pd.DataFrame({
         "proc_units_target": need_p, "mem_mb_target": mem_t, "hpt_mb": hpt, "mem_demand_mb": need_m,
         "proc_units_free": free_p, "mem_mb_free": free_m, "rperf_scale": factor,
-        "pool": pd.Series(pool, dtype="str"), "pool_free_proc_units": pool_free, "fits": fits,
+        "pool": pool, "pool_free_proc_units": pool_free, "fits": fits,
         "short": short, "missing": missing,
         "partition_unknown": have & ~size_known,
     })
 
 
 def _texts(flags: list[tuple[np.ndarray, str | None]], wanted: np.ndarray, detail: np.ndarray, *,
-           sep: str = ", ") -> pd.Series:
+           sep: str = ", ") -> np.ndarray:
     """Per pair, the texts of the flags it has, joined; the flag without a text shows the pair's `detail`."""
     n = len(wanted)
     out = np.full(n, "", dtype=object)
     idx = np.flatnonzero(wanted)
     if not idx.size:
-        return pd.Series(out, dtype="str")
+        return out
     code = np.zeros(idx.size, dtype=np.int64)
     for bit, (flag, _) in enumerate(flags):
         code |= flag[idx].astype(np.int64) << bit
@@ -159,4 +161,4 @@ def _texts(flags: list[tuple[np.ndarray, str | None]], wanted: np.ndarray, detai
         parts = [text if text is not None else extra for bit, (_, text) in enumerate(flags) if c >> bit & 1]
         texts.append(sep.join(parts))
     out[idx] = np.array(texts, dtype=object)[which]
-    return pd.Series(out, dtype="str")
+    return out

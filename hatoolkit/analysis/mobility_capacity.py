@@ -56,8 +56,13 @@ def capacity(d: MobilityData) -> pd.DataFrame:
         own = unknown & f["partition_unknown"].to_numpy(bool)
         safe = np.clip(dest, 0, None)
         # What shutting the destination's preemptible partitions (plan.yaml) would make free, for the message.
-        f["preempt_helps"] = (dest >= 0) & table.has_preemptible[safe] & ~f["short"].str.contains("pool").to_numpy(bool) \
-            & (f["proc_units_target"].to_numpy() <= pre_p[safe] + 1e-9) & (f["mem_demand_mb"].to_numpy() <= pre_m[safe])
+        fi = np.flatnonzero(fail)
+        helps = np.zeros(len(f), dtype=bool)
+        helps[fi] = ((dest[fi] >= 0) & table.has_preemptible[safe[fi]]
+                     & ~np.array(["pool" in x for x in f["short"].to_numpy()[fi]], dtype=bool)
+                     & (f["proc_units_target"].to_numpy()[fi] <= pre_p[safe[fi]] + 1e-9)
+                     & (f["mem_demand_mb"].to_numpy()[fi] <= pre_m[safe[fi]]))
+        f["preempt_helps"] = helps
         parts += [_fail_rows(*_pick(d, at, f, fail), sizing, moving),
                   _unknown_rows(*_pick(d, at, f, unknown & ~own), sizing, destination=True),
                   _unknown_rows(*_pick(d, at, f, own), sizing, destination=False)]
@@ -68,7 +73,7 @@ def capacity(d: MobilityData) -> pd.DataFrame:
 def _pick(d: MobilityData, at: np.ndarray, f: pd.DataFrame, mask: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The cells (and their fit rows) selected by `mask` among the cells at positions `at`."""
     cells = d.cells.iloc[at[mask]]
-    return cells, f[mask].set_index(cells.index)
+    return cells, f[mask].set_index(cells.index).astype({"pool": "str", "short": "str", "missing": "str"})
 
 
 def _fail_rows(c: pd.DataFrame, f: pd.DataFrame, sizing: str, mode: str) -> pd.DataFrame:

@@ -57,11 +57,6 @@ class MobilityData:
         mode = self.cells["mode"]
         return self.cells if mode.notna().all() else self.cells[mode.notna().to_numpy(bool)]
 
-    @functools.cached_property
-    def active(self) -> pd.DataFrame:
-        """Cells of running partitions (active moves)."""
-        return self.cells[(self.cells["mode"] == "active").to_numpy(bool)]
-
 
 def _mode(state: object) -> str | None:
     text = str(state).strip().lower() if isinstance(state, str) else ""

@@ -139,12 +139,13 @@ def _msp_status(d: MobilityData) -> tuple[np.ndarray, pd.Series]:
 def msp(d: MobilityData) -> Rows:
     """Active LPM needs a running mover service partition (msp=1, RMC active) on both systems."""
     states, texts = _msp_status(d)
-    c = d.active
+    c = d.movable
+    active = c["mode"].to_numpy(dtype=object) == "active"
     parts = []
     for side, column in (("source", "system"), ("destination", "destination")):
         codes = c["src_i" if column == "system" else "dst_i"].to_numpy()
         state = np.where(codes >= 0, states[np.clip(codes, 0, None)] if len(states) else 2, 2)
-        bad, unk = c[state == 1], c[state == 2]
+        bad, unk = c[active & (state == 1)], c[active & (state == 2)]
         parts.append(blocker_rows(bad, destination=bad["destination"], resource=bad[column],
                                   message=bad[column] + f" ({side}) has no running VIOS with msp=1 and RMC active",
                                   evidence=side_value(d, bad, column, texts),

@@ -23,8 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_array
 
 UNBOUNDED = np.int64(1) << np.int64(60)
 # Work limits of the exact solver, in branch-and-bound nodes (deterministic, unlike a time limit).
@@ -175,6 +173,10 @@ def first_fit_decreasing(p: Problem, order: np.ndarray | None = None, *, best_fi
 
 def _milp(p: Problem, allowed: np.ndarray, *, exact: bool) -> tuple[int, np.ndarray | None]:
     """exact=True: every item placed (feasibility); False: maximise placed weight. -> (status, assignment)."""
+    # Imported here: most estates are decided by first fit, and scipy.optimize costs a quarter second to import.
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import coo_array
+
     n = p.shape[0]
     pairs = np.argwhere(allowed)
     nv = len(pairs)
