@@ -135,8 +135,8 @@ def fit_frame(inv: Inventory, plan: Plan, base: pd.DataFrame, rows: np.ndarray, 
     return pd.DataFrame({
         "proc_units_target": need_p, "mem_mb_target": mem_t, "hpt_mb": hpt, "mem_demand_mb": need_m,
         "proc_units_free": free_p, "mem_mb_free": free_m, "rperf_scale": factor,
-        "pool": pool, "pool_free_proc_units": pool_free, "fits": fits,
-        "short": short, "missing": missing,
+        "pool": pd.Series(pool, dtype=object), "pool_free_proc_units": pool_free, "fits": fits,
+        "short": pd.Series(short, dtype=object), "missing": pd.Series(missing, dtype=object),
         "partition_unknown": have & ~size_known,
     })
 

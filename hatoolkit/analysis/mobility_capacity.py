@@ -107,16 +107,23 @@ def _fail_rows(c: pd.DataFrame, f: pd.DataFrame, sizing: str, mode: str) -> pd.D
     def per_row(values: pd.Series) -> pd.Series:
         return pd.Series(values.array.take(gid), index=c.index, dtype="str")
 
-    free_p, free_m = _num(f["proc_units_free"], "{:g}"), _num(f["mem_mb_free"], "{:.0f}")
-    pool_text = ("; its shared pool " + f["pool"] + " there has " + _num(f["pool_free_proc_units"], "{:g}")
-                 + " units left under its cap").fillna("")
-    pre = pd.Series(PREEMPT, index=f.index, dtype="str").where(f["preempt_helps"].to_numpy(bool), "")
-    dest = c["destination"]
-    return blocker_rows(
-        c, destination=dest, resource=f["short"],
-        message="not enough " + per_row(short) + " on " + dest + per_row(mid) + dest + " has " + free_p + " units and "
-        + free_m + " MB free" + pool_text + pre,
-        evidence=per_row(evidence), fix=dest + ": free or add " + per_row(short))
+    # What each destination has free is the same for every partition: its text is built once per destination.
+    dst = c["dst_i"].to_numpy()
+    where = np.unique(dst, return_inverse=True)[1]
+    first_of = pd.Series(np.unique(where, return_index=True)[1])
+    fd = f.iloc[first_of.to_numpy()]
+    has = (c["destination"].iloc[first_of.to_numpy()].reset_index(drop=True) + " has "
+           + _num(fd["proc_units_free"].reset_index(drop=True), "{:g}") + " units and "
+           + _num(fd["mem_mb_free"].reset_index(drop=True), "{:.0f}") + " MB free")
+    message = (per_row("not enough " + short + " on ") + c["destination"] + per_row(mid)
+               + pd.Series(has.array.take(np.asarray(where).ravel()), index=c.index, dtype="str"))
+    if f["pool"].notna().any():
+        message = message + ("; its shared pool " + f["pool"] + " there has "
+                             + _num(f["pool_free_proc_units"], "{:g}") + " units left under its cap").fillna("")
+    if f["preempt_helps"].any():
+        message = message + pd.Series(PREEMPT, index=f.index, dtype="str").where(f["preempt_helps"].to_numpy(bool), "")
+    return blocker_rows(c, destination=c["destination"], resource=f["short"], message=message,
+                        evidence=per_row(evidence), fix=c["destination"] + per_row(": free or add " + short))
 
 
 def _unknown_rows(c: pd.DataFrame, f: pd.DataFrame, sizing: str, *, destination: bool) -> pd.DataFrame:

@@ -299,22 +299,24 @@ def compat_mode(d: MobilityData) -> Rows:
     dest_known[dst >= 0] = known_dest[dst[dst >= 0]]
     unknown = ~ok & ((mi < 0) | ~dest_known)
     bad, u = c[~ok & ~unknown], c[unknown]
-    both = pd.concat([bad, u])
-    mode = pd.Series(raw.array.take(both["mover_i"].to_numpy()), index=both.index, dtype="str")
-    which = pd.Series(np.where(both["mode"].to_numpy(dtype=object) == "active", "current", "preferred"),
-                      index=both.index, dtype="str")
-    listed = pd.Series([",".join(t) if isinstance(t, tuple | list) else "unknown"
+    # Texts of a partition (its mode, its name) and of a destination (its modes) are built once each, then joined.
+    which = pd.Series(np.where(m["mode"].to_numpy(dtype=object) == "active", "current", "preferred"), dtype="str")
+    ident = m["system"].astype("str") + "/" + m["partition"].astype("str")
+    says = which + " processor compatibility mode " + raw.astype("str") + " is not supported by "
+    ev_mode = "lpar_proc_compat_mode=" + raw.astype("str")
+    fix = ident + ": set the preferred compatibility mode to one "
+    listed = pd.Series([" destination_modes=" + ",".join(t) if isinstance(t, tuple | list) else " destination_modes=unknown"
                         for t in _sys_series(d, "lpar_proc_compat_modes")], dtype="str")
-    modes = side_value(d, bad, "destination", listed)
+
+    def mover(frame: pd.DataFrame, values: pd.Series) -> pd.Series:
+        return pd.Series(values.array.take(frame["mover_i"].to_numpy()), index=frame.index, dtype="str")
+
     return _concat(
-        blocker_rows(bad, destination=bad["destination"], resource=bad["system"] + "/" + bad["partition"],
-                     message=which[bad.index] + " processor compatibility mode " + mode[bad.index].astype("str")
-                     + " is not supported by " + bad["destination"],
-                     evidence="lpar_proc_compat_mode=" + mode[bad.index].astype("str") + " destination_modes=" + modes,
-                     fix=bad["system"] + "/" + bad["partition"] + ": set the preferred compatibility mode to one "
-                     + bad["destination"] + " supports and restart"),
-        blocker_rows(u, status="unknown", destination=u["destination"],
-                     evidence="lpar_proc_compat_mode=" + mode[u.index].astype("str"),
+        blocker_rows(bad, destination=bad["destination"], resource=mover(bad, ident),
+                     message=mover(bad, says) + bad["destination"],
+                     evidence=mover(bad, ev_mode) + side_value(d, bad, "destination", listed),
+                     fix=mover(bad, fix) + bad["destination"] + " supports and restart"),
+        blocker_rows(u, status="unknown", destination=u["destination"], evidence=mover(u, ev_mode),
                      message="compatibility mode of the partition or modes of " + u["destination"] + " not captured"),
     )
 
