@@ -124,7 +124,7 @@ class FailoverAnalysis:
                witness: Placement | None = None) -> Placement:
         d = self.demand(sc, v.sizing)
         w = self._at(sc)
-        sel = d.ded if ded_only else np.ones(len(d.items), dtype=bool)
+        sel = d.ded if ded_only else np.ones(len(d.ded), dtype=bool)
         every = bool(sel.all())
         use_p, use_m, use_g = "proc" in dims, "mem" in dims, "pool" in dims
         m = len(w.idx)
@@ -148,7 +148,7 @@ class FailoverAnalysis:
         if slot is not None:
             unknown_item |= (slot == -2).any(axis=1)
         unknown_cap = np.isnan(cap_p) | np.isnan(cap_m)
-        data = PlacementData(sc.destinations, d.items, None if every else np.flatnonzero(sel), crit, proc_s, mem_s,
+        data = PlacementData(sc.destinations, functools.partial(d.kept.items, d.failed), None if every else np.flatnonzero(sel), crit, proc_s, mem_s,
                              d.factor[sel], np.zeros(0, dtype=np.int64), Supplies(self._table, w.idx), cap_p, cap_m,
                              v.preempt, d.col)
         missing = missing_of(self._table, w, sc.failed, sc.destinations, data, unknown_item,
@@ -227,7 +227,7 @@ class FailoverAnalysis:
         ratings = [s.rating if s else CoreRating(None, "unknown") for s in Supplies(self._table, self._at(sc).idx)]
         scales, bases = [], []
         for t, (name, rating) in enumerate(zip(sc.destinations, ratings, strict=True)):
-            f = float(d.factor[0, d.col[t]]) if len(d.items) else (scale(src.rating, rating) if src else 1.0)
+            f = float(d.factor[0, d.col[t]]) if len(d.ded) else (scale(src.rating, rating) if src else 1.0)
             if f != 1.0 and src is not None:
                 scales.append(f"{name}:{f:g}" if len(sc.destinations) > 1 else f"{f:g}")
                 bases.append(f"{src.rating.basis}({src.rating.per_core})->{rating.basis}({rating.per_core})")

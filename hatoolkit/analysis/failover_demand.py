@@ -10,6 +10,7 @@ arithmetic is analysis.demand's (`on_target_numbers`, `hpt_mb`), shared with fit
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,9 +73,10 @@ def kept_partitions(base: pd.DataFrame, plan: Plan) -> Kept:
 
 @dataclass
 class Demand:
-    """A scenario's partitions at one sizing, per kind of destination."""
+    """A scenario's partitions at one sizing, per kind of destination (their frame is built when read)."""
 
-    items: pd.DataFrame
+    kept: Kept
+    failed: str
     col: np.ndarray  # (m,) kind of each destination
     proc: np.ndarray  # (n, u) processing units on each kind (NaN unknown)
     mem: np.ndarray  # (n, u) MB on each kind (NaN unknown)
@@ -84,16 +86,19 @@ class Demand:
     ded: np.ndarray  # (n,) dedicated processors
     named: np.ndarray  # (n,) in a named (non-default) shared pool
 
+    @functools.cached_property
+    def items(self) -> pd.DataFrame:
+        return self.kept.items(self.failed)
+
     @property
     def pool_slot(self) -> np.ndarray:
-        return self.slot if self.slot is not None else np.full((len(self.items), len(self.col)), -1, dtype=np.int64)
+        return self.slot if self.slot is not None else np.full((len(self.ded), len(self.col)), -1, dtype=np.int64)
 
 
 def scenario_demand(kept: Kept, table: SupplyTable, w: Where, failed: str) -> Demand:
     """The failed system's partitions on each kind of the scenario's destinations."""
     start, stop = kept.bounds.get(failed, (0, 0))
     rows = slice(start, stop)
-    items = kept.items(failed)
     src = table.index.get(failed, -1)
     src_code = table.rating_code[src] if src >= 0 else -1
     kinds = np.where(w.idx >= 0, table.kind[np.clip(w.idx, 0, None)], -1) if len(w.idx) else w.idx
@@ -123,5 +128,5 @@ def scenario_demand(kept: Kept, table: SupplyTable, w: Where, failed: str) -> De
             slot[np.ix_(hit, w.pool_t[ks])] = ks
             if unknown:
                 slot[np.ix_(hit, blind)] = -2
-    return Demand(items, np.asarray(col, dtype=np.int64).ravel(), proc_u, mem_u, np.broadcast_to(f, (n, len(uniq))),
+    return Demand(kept, failed, np.asarray(col, dtype=np.int64).ravel(), proc_u, mem_u, np.broadcast_to(f, (n, len(uniq))),
                   slot, kept.critical[rows], ded, kept.named[rows])

@@ -10,7 +10,7 @@ shutting the destinations' preemptible partitions, with or without activating in
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,6 +31,14 @@ class Scenario:
     destinations: tuple[str, ...]
     kind: str  # pair | pool | any | reverse
     pool: str | None = None
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Scenarios key every cache; hashing 999 destination names on each look-up would cost more than the look-up.
+        object.__setattr__(self, "_hash", hash((self.failed, self.destinations, self.kind, self.pool)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @property
     def destination(self) -> str:
@@ -72,9 +80,11 @@ def scenarios_of(inv: Inventory, plan: Plan) -> tuple[Scenario, ...]:
     if not plan.pairs and not plan.pools:
         # "Survive the loss of any one other" needs an other: a lone system gives no scenario (and
         # the checks report zero evaluated, not a pass).
-        systems = sorted(inv.systems["system"])
-        for system in systems if len(systems) > 1 else ():
-            add(Scenario(system, tuple(s for s in systems if s != system), "any"))
+        systems = tuple(sorted(inv.systems["system"]))
+        unique = len(set(systems)) == len(systems)
+        for i, system in enumerate(systems if len(systems) > 1 else ()):
+            others = systems[:i] + systems[i + 1:] if unique else tuple(s for s in systems if s != system)
+            add(Scenario(system, others, "any"))
     for pair in plan.pairs:
         add(Scenario(pair.backup, (pair.production,), "reverse"))
     return tuple(out)
@@ -85,7 +95,7 @@ class PlacementData:
     """The arrays behind a placement; its frames are built from them only when someone reads them."""
 
     destinations: tuple[str, ...]
-    partitions: pd.DataFrame  # the scenario's partitions (analysis.demand columns) ...
+    partitions: pd.DataFrame | Callable[[], pd.DataFrame]  # the scenario's partitions (analysis.demand columns) ...
     rows: np.ndarray | None  # ... of which this placement places these (None: all)
     critical: np.ndarray  # (n,)
     proc: np.ndarray  # (n, u) processing units on each kind of destination (NaN unknown)
@@ -106,9 +116,10 @@ class PlacementData:
     @functools.cached_property
     def sub(self) -> pd.DataFrame:
         """The partitions this placement places (built when first read)."""
+        frame = self.partitions() if callable(self.partitions) else self.partitions
         if self.rows is None:
-            return self.partitions
-        out = self.partitions.take(self.rows)
+            return frame
+        out = frame.take(self.rows)
         out.index = pd.RangeIndex(len(out))
         return out
 
