@@ -138,7 +138,7 @@ def fit_frame(inv: Inventory, plan: Plan, base: pd.DataFrame, rows: np.ndarray, 
         "pool": pd.Series(pool, dtype=object), "pool_free_proc_units": pool_free, "fits": fits,
         "short": pd.Series(short, dtype=object), "missing": pd.Series(missing, dtype=object),
         "partition_unknown": have & ~size_known,
-    })
+    }, copy=False)
 
 
 def _texts(flags: list[tuple[np.ndarray, str | None]], wanted: np.ndarray, detail: np.ndarray, *,

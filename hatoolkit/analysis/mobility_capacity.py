@@ -40,7 +40,8 @@ def capacity(d: MobilityData) -> pd.DataFrame:
     table = supply_table(d.inv, d.plan)
     table_pos = table.positions(list(d.systems.index))
     pre_p, pre_m = table.caps(True, False)
-    mode = d.cells["mode"].to_numpy(dtype=object)
+    mode = np.full(len(d.cells), None, dtype=object)
+    mode[d.movable.index.to_numpy() if len(d.movable) < len(d.cells) else slice(None)] = d.moving
     parts = []
     for moving, sizing in SIZING.items():
         at = np.flatnonzero(mode == moving)
@@ -73,7 +74,7 @@ def capacity(d: MobilityData) -> pd.DataFrame:
 def _pick(d: MobilityData, at: np.ndarray, f: pd.DataFrame, mask: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The cells (and their fit rows) selected by `mask` among the cells at positions `at`."""
     cells = d.cells.iloc[at[mask]]
-    return cells, f[mask].set_index(cells.index).astype({"pool": "str", "short": "str", "missing": "str"})
+    return cells, f[mask].set_index(cells.index)
 
 
 def _fail_rows(c: pd.DataFrame, f: pd.DataFrame, sizing: str, mode: str) -> pd.DataFrame:

@@ -52,6 +52,11 @@ class MobilityData:
         return take(self.systems, codes, column)
 
     @functools.cached_property
+    def moving(self) -> np.ndarray:
+        """Per movable cell: "active", "inactive" (object array, computed once for every rule)."""
+        return self.movable["mode"].to_numpy(dtype=object)
+
+    @functools.cached_property
     def movable(self) -> pd.DataFrame:
         """Cells of partitions that could move now (active or inactive): most rules look only at these."""
         mode = self.cells["mode"]

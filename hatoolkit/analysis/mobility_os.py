@@ -66,7 +66,9 @@ def _os_check(env: object, text: object) -> tuple[str, str] | None:
 def os_level(d: MobilityData) -> pd.DataFrame:
     """OS below the LPM minimum (AIX 5.3 TL7, RHEL 5.1, SLES 10 SP1, IBM i 7.1 TR4 on POWER7 firmware 7x0_08x+)."""
     m = d.movers[d.movers["mode"].notna()]
-    results = [_os_check(e, t) for e, t in zip(m["lpar_env"], m["os_version"], strict=True)]
+    seen: dict[tuple[object, object], tuple[str, str] | None] = {}  # a fleet repeats a few OS levels many times
+    results = [seen[k] if k in seen else seen.setdefault(k, _os_check(*k))
+               for k in zip(m["lpar_env"], m["os_version"], strict=True)]
     status = pd.Series([r[0] if r else None for r in results], index=m.index, dtype="str")
     message = pd.Series([r[1] if r else None for r in results], index=m.index, dtype="str")
     bad, unk = m[status == "fail"], m[status == "unknown"]

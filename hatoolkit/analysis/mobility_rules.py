@@ -72,7 +72,7 @@ def _generations(d: MobilityData) -> pd.Series:
 def system_capability(d: MobilityData) -> Rows:
     """Source and destination capable of this kind of mobility, and a generation pair IBM supports."""
     c = d.movable
-    mode = c["mode"].to_numpy(dtype=object)
+    mode = d.moving
     parts = []
     for side, column in (("source", "system"), ("destination", "destination")):
         codes = c["src_i" if side == "source" else "dst_i"].to_numpy()
@@ -81,7 +81,8 @@ def system_capability(d: MobilityData) -> Rows:
             flags = _sys_series(d, attr, "boolean").astype("boolean")
             state = np.where(flags.isna().to_numpy(bool), 2, flags.fillna(True).to_numpy(bool).astype(int))  # 0 no 1 yes
             at = np.where(codes >= 0, state[np.clip(codes, 0, None)] if len(state) else 2, 2)
-            bad, unknown = c[(mode == moving) & (at == 0)], c[(mode == moving) & (at == 2)]
+            this = mode == moving
+            bad, unknown = c[this & (at == 0)], c[this & (at == 2)]
             parts.append(blocker_rows(bad, destination=bad["destination"], resource=bad[column],
                                       message=bad[column] + f" ({side}) is not capable of {moving} partition mobility",
                                       evidence=f"{attr}=0", fix=bad[column] + f": enable {moving} partition mobility "
@@ -140,7 +141,7 @@ def msp(d: MobilityData) -> Rows:
     """Active LPM needs a running mover service partition (msp=1, RMC active) on both systems."""
     states, texts = _msp_status(d)
     c = d.movable
-    active = c["mode"].to_numpy(dtype=object) == "active"
+    active = d.moving == "active"
     parts = []
     for side, column in (("source", "system"), ("destination", "destination")):
         codes = c["src_i" if column == "system" else "dst_i"].to_numpy()
@@ -289,7 +290,7 @@ def compat_mode(d: MobilityData) -> Rows:
     offered = np.array([[s is not None and x in s for s in sets] for x in vocab], dtype=bool).reshape(len(vocab), len(sets))
     mi = mode_i[c["mover_i"].to_numpy()]
     dst = c["dst_i"].to_numpy()
-    cell_mode = c["mode"].to_numpy(dtype=object)
+    cell_mode = d.moving
     inactive_default = (cell_mode == "inactive") & (mi == index.get("DEFAULT", -2))
     has = (mi >= 0) & (dst >= 0)
     supported = np.zeros(len(c), dtype=bool)
