@@ -136,7 +136,7 @@ class Unlimited:
         return inv.systems[["system"]].assign(proc_units=1e9, mem_mb=1e12)
 
 
-def test_sizer_hook_replaces_interim_capacity(sample_inventory, plan):
+def test_sizer_hook_replaces_the_capacity_sizer(sample_inventory, plan):
     plan_rows = ev.evacuation(sample_inventory, plan, sizer=Unlimited())
     assert plan_rows.set_index(["system", "partition"]).loc[("PRD-1", "ERP-DB"), "action"] == "move"
 
