@@ -50,24 +50,31 @@ def _merge_destinations(b: pd.DataFrame) -> pd.DataFrame:
     key = ["system", "partition", "resource", "status", "evidence"]
     gid = b.groupby(key, dropna=False, sort=False).ngroup().to_numpy()
     size = np.bincount(gid)[gid]
-    single, multi, mg = b[size <= 1], b[size > 1], gid[size > 1]
-    if multi.empty:
-        return single
-    first = multi[~pd.Series(mg).duplicated().to_numpy()]
-    order = pd.unique(mg)  # groups in order of first appearance
-    pairs = pd.DataFrame({"g": mg, "d": multi["destination"].to_numpy()}).dropna().drop_duplicates()
-    pairs = pairs.sort_values(["g", "d"], kind="mergesort")
-    g_arr, d_arr = pairs["g"].to_numpy(), pairs["d"].to_numpy(dtype=object)
-    starts = np.flatnonzero(np.r_[True, g_arr[1:] != g_arr[:-1]]) if len(g_arr) else g_arr
-    ends = np.r_[starts[1:], len(g_arr)].astype(np.int64)
-    lists = {g_arr[a]: d_arr[a:z].tolist() for a, z in zip(starts, ends, strict=True)}
-    dests = [lists.get(g) for g in order]
+    many = size > 1
+    if not many.any():
+        return b
+    first_seen = ~pd.Series(gid).duplicated().to_numpy()
+    first = b.iloc[np.flatnonzero(many & first_seen)]  # groups in order of first appearance
+    # Sorted unique destinations of each group: integer sort on (group, sorted destination code).
+    code, names = pd.factorize(b["destination"], sort=True)
+    g, c = gid[many], code[many]
+    keep = c >= 0
+    g, c = g[keep], c[keep]
+    order = np.lexsort((c, g))
+    g, c = g[order], c[order]
+    new = np.r_[True, (g[1:] != g[:-1]) | (c[1:] != c[:-1])] if len(g) else np.zeros(0, dtype=bool)
+    g, c = g[new], c[new]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]]) if len(g) else g
+    ends = np.r_[starts[1:], len(g)].astype(np.int64)
+    labels = np.asarray(names, dtype=object)
+    lists = {int(g[a]): labels[c[a:z]].tolist() for a, z in zip(starts, ends, strict=True)}
+    dests = [lists.get(int(x)) for x in gid[many & first_seen]]
     messages = [_listed(str(m), d, others if isinstance(others, list) else [])
                 for m, d, others in zip(first["message"], first["destination"], dests, strict=True)]
     joined = [";".join(x) if isinstance(x, list) else "" for x in dests]
     merged = first.assign(destination=pd.Series(joined, index=first.index, dtype="str"),
                           message=pd.Series(messages, index=first.index, dtype="str"))
-    merged = pd.concat([single, merged], ignore_index=True)
+    merged = pd.concat([b[~many], merged], ignore_index=True)
     return merged.astype({c: "str" for c in ("system", "partition", "resource", "destination", "status",
                                             "message", "evidence") if c in merged.columns})
 
