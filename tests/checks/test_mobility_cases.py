@@ -341,3 +341,20 @@ def test_blocker_case(name: str, tmp_path: Path) -> None:
     assert flagged & {n for n in names if n.startswith("pass_")} == set()
     assert flagged == expected, hits[["partition", "destination", "message"]].to_string()
     assert int(coverage["evaluated"].iloc[0]) > 0
+
+
+def test_ha219_on_the_sample_lists_destinations_and_names_the_numbers(sample_inventory) -> None:
+    # ERP-DB runs 6 units and 256 GB (max 512 GB: a 4 GB page table at 1:128). Neither DR-1 (201 GB free)
+    # nor PRD-2 (192.25 GB free) can take it live: one finding, both destinations, demand and best supply.
+    from hatoolkit.model.plan import bundle_plan
+    from tests.conftest import SAMPLE
+
+    findings, coverage = run_checks(sample_inventory, bundle_plan(SAMPLE), select=["HA219"])
+    assert coverage["error"].isna().all() and int(coverage["evaluated"].iloc[0]) > 0
+    erp = findings[findings["partition"] == "ERP-DB"].iloc[0]
+    assert (erp["status"], erp["resource"], erp["destination"]) == ("fail", "memory", "DR-1;PRD-2")
+    assert "demand_mem_mb=266240 hpt_mb=4096" in erp["evidence"] and "most_free_mem_mb=205824" in erp["evidence"]
+    assert "DR-1 (and PRD-2)" in erp["message"] and "preemptible" in erp["message"]  # DEV/TEST on DR-1 would free it
+    crm = findings[findings["partition"] == "CRM-DB"].iloc[0]
+    assert (crm["resource"], crm["destination"]) == ("processors", "PRD-1")  # 4.0 units, PRD-1 has 3.5
+    assert "curr_avail_sys_proc_units" not in crm["evidence"] and "most_free_proc_units=3.5" in crm["evidence"]
