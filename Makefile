@@ -41,9 +41,6 @@ test: setup
 lint: setup
 	$(BIN)/ruff check .
 
-bench: setup
-	$(BIN)/python benchmarks/nplus1.py
-
 docs: setup
 	$(BIN)/hatoolkit docs --out docs/checks.md
 

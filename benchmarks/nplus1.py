@@ -24,23 +24,17 @@ import pandas as pd
 SYSTEMS = 100
 
 
-def main(argv: list[str] | None = None) -> None:
+def measure(systems: int = SYSTEMS, lpars: int = 20, seed: int = 1, *, verbose: bool = False) -> dict[str, float]:
+    """Time the N+1 placements of a `systems`-system pool, then the capacity checks on it (for `make bench`)."""
     from hatoolkit import load_inventory
     from hatoolkit.analysis.failover import FailoverAnalysis
     from hatoolkit.checks import run_checks
     from hatoolkit.model.plan import plan_from_text
     from hatoolkit.synth import write_fleet
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--systems", type=int, default=SYSTEMS)
-    parser.add_argument("--lpars", type=int, default=20, help="partitions per system (on average)")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--tight", action="store_true", help="also time tight 10-system pools (MILP path)")
-    args = parser.parse_args(argv)
-
     with tempfile.TemporaryDirectory(prefix="hatoolkit-nplus1-") as tmp:
         t0 = time.perf_counter()
-        write_fleet(Path(tmp), args.systems, seed=args.seed, lpars_per_system=args.lpars)
+        write_fleet(Path(tmp), systems, seed=seed, lpars_per_system=lpars)
         inv = load_inventory(tmp)
         load_s = time.perf_counter() - t0
     names = ", ".join(inv.systems["system"])
@@ -57,16 +51,29 @@ def main(argv: list[str] | None = None) -> None:
     t0 = time.perf_counter()
     found, _ = run_checks(inv, plan, families=["capacity"])
     checks_s = time.perf_counter() - t0
+    if verbose:
+        methods: dict[str, int] = {}
+        for p in results:
+            methods[p.method] = methods.get(p.method, 0) + 1
+        print(f"fleet: {len(inv.systems)} systems, {len(inv.partitions)} partitions "
+              f"(generated and loaded in {load_s:.1f} s)")
+        print(f"scenarios: {len(fa.primary())}, placements: {len(results)}, "
+              f"does_not_fit: {sum(p.status == 'does_not_fit' for p in results)}, methods: {methods}")
+    return {f"nplus1_{systems}_systems_s": place_s, f"capacity_checks_{systems}_systems_s": checks_s,
+            f"capacity_checks_{systems}_systems_count": float(len(found)), "_inventory": inv}  # type: ignore[dict-item]
 
-    methods: dict[str, int] = {}
-    for p in results:
-        methods[p.method] = methods.get(p.method, 0) + 1
-    print(f"fleet: {len(inv.systems)} systems, {len(inv.partitions)} partitions "
-          f"(generated and loaded in {load_s:.1f} s)")
-    print(f"scenarios: {len(fa.primary())}, placements: {len(results)}, "
-          f"does_not_fit: {sum(p.status == 'does_not_fit' for p in results)}, methods: {methods}")
-    print(f"nplus1_{args.systems}_systems_s: {place_s:.2f} s")
-    print(f"capacity_checks_{args.systems}_systems_s: {checks_s:.2f} s ({len(found)} findings)")
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--systems", type=int, default=SYSTEMS)
+    parser.add_argument("--lpars", type=int, default=20, help="partitions per system (on average)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--tight", action="store_true", help="also time tight 10-system pools (MILP path)")
+    args = parser.parse_args(argv)
+    result = measure(args.systems, args.lpars, args.seed, verbose=True)
+    inv = result.pop("_inventory")
+    for name, value in result.items():
+        print(f"{name}: {value:.2f}{'' if name.endswith('_count') else ' s'}")
     if args.tight:
         tight(inv, args.seed)
 

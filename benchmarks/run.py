@@ -70,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     if "nplus1" in chosen and (HERE / "nplus1.py").exists():
         import nplus1
 
-        report(nplus1.measure())
+        result = nplus1.measure()
+        result.pop("_inventory", None)
+        report(result)
     if "findings" in chosen:
         import findings
 

@@ -117,7 +117,8 @@ def backup_status(inv: Inventory, plan: Plan) -> pd.DataFrame:
         saves=lambda key: save_of.get(key, empty_ev), restores=lambda key: restores_of.get(key, empty_ev),
         spaces={k: g for k, g in spaces.groupby(["system", "nwsstg"], sort=False)},
         nwsds={k: g for k, g in nwsds.groupby("system", sort=False)},
-        partitions={k: g for k, g in inv.partitions.groupby("system", sort=False)},
+        partitions={k: g for k, g in inv.partitions[inv.partitions["system"].isin(set(hosts["backup_system"].dropna()))]
+                    .groupby("system", sort=False)},  # only backups' partitions are looked up
         empty_spaces=spaces.iloc[0:0], empty_nwsds=nwsds.iloc[0:0], empty_parts=inv.partitions.iloc[0:0])
     rows: list[dict[str, Any]] = []
     for host in hosts.itertuples(index=False):

@@ -19,8 +19,9 @@ tables), plus inactive Capacity on Demand (installed - configurable). VIOS and h
 stay and are never supply. Shared processor pools cap what partitions in them may be entitled
 to (`max_pool_proc_units`; DefaultPool, id 0, is bounded only by the system).
 
-`partition_demand`, `system_supply` and `fits_on` are the public entry points (the mobility checks
-use them for "destination processor or memory insufficient"). The sizing rules live in
+`partition_demand`, `system_supply` and `fits_on` are the public entry points; `pair_fits` asks
+`fits_on`'s question for one partition on each of many destinations at once, with the same
+arithmetic (the mobility rule "destination processor or memory insufficient", HA219, and evacuation). The sizing rules live in
 `analysis.demand`, the supply rules in `analysis.supply`; this module joins them on a target.
 """
 
@@ -32,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from hatoolkit.analysis.capacity_pairs import pair_fits
 from hatoolkit.analysis.demand import (
     AIXLINUX_HPT_RATIO,
     DEFAULT_HPT_RATIO,
@@ -39,6 +41,7 @@ from hatoolkit.analysis.demand import (
     RUNNING_STATES,
     hosting_keys,
     hpt_mb,
+    on_target_numbers,
     partition_base,
     round_up,
 )
@@ -59,6 +62,7 @@ __all__ = [
     "hosting_keys",
     "hpt_mb",
     "on_target",
+    "pair_fits",
     "partition_base",
     "partition_demand",
     "ratings_of",
@@ -69,17 +73,19 @@ __all__ = [
 ]
 
 
-def on_target(base: pd.DataFrame, ratings: list[CoreRating], target: Supply) -> pd.DataFrame:
-    """Base demand (one row per partition) as the target sees it; `ratings` are the sources' ratings."""
-    factor = np.array([scale(r, target.rating) for r in ratings], dtype=float)
+def on_target(base: pd.DataFrame, ratings: list[CoreRating], target: Supply, *, rescale: bool = True) -> pd.DataFrame:
+    """Base demand (one row per partition) as the target sees it; `ratings` are the sources' ratings.
+
+    `rescale=False`: processing units as they are (a live move keeps the partition's entitlement).
+    """
+    factor = np.array([scale(r, target.rating) if rescale else 1.0 for r in ratings], dtype=float)
     # Across systems the scale must be known: an unrated source or target could be any generation.
-    same = (base["system"] == target.system).to_numpy()
+    same = (base["system"] == target.system).to_numpy() | (not rescale)
     rated = same | np.array([r.known and target.rating.known for r in ratings], dtype=bool)
     ded = (base["proc_mode"] == "ded").to_numpy()
-    units = base["proc_units"].to_numpy(dtype=float)
-    scaled = np.where(ded, np.ceil(units * factor - 1e-9), np.ceil(np.round(units * factor * 100, 6)) / 100)
     lmb = target.lmb_mb if target.lmb_mb else np.nan
-    mem_t = round_up(base["mem_mb"].to_numpy(dtype=float), lmb)
+    scaled, mem_t = on_target_numbers(base["proc_units"].to_numpy(dtype=float), ded, base["mem_mb"].to_numpy(dtype=float),
+                                      factor, lmb)
     hpt = hpt_mb(base["max_mem_mb"].to_numpy(dtype=float), base["hpt_ratio"].to_numpy(dtype=float))
     pools = [None if ded[i] else target.pool(n) for i, n in enumerate(base["pool_name"])]
     basis = [f"{r.basis}({r.per_core})->{target.rating.basis}({target.rating.per_core})"
@@ -119,7 +125,7 @@ def ratings_of(inv: Inventory, plan: Plan, systems: Iterable[str]) -> list[CoreR
 
 
 def partition_demand(inv: Inventory, plan: Plan, partitions: pd.DataFrame | Iterable[tuple[str, int]] | None,
-                     target_system: str, sizing: str | None = None) -> pd.DataFrame:
+                     target_system: str, sizing: str | None = None, *, rescale: bool = True) -> pd.DataFrame:
     """What the given partitions would need on `target_system` at a sizing policy (default: the plan's).
 
     One row per partition: source columns of `partition_base` plus target, rperf_scale,
@@ -129,7 +135,7 @@ def partition_demand(inv: Inventory, plan: Plan, partitions: pd.DataFrame | Iter
     """
     base = select(partition_base(inv, sizing or plan.sizing), partitions)
     target = system_supply(inv, plan, target_system)
-    return on_target(base, ratings_of(inv, plan, base["system"]), target)
+    return on_target(base, ratings_of(inv, plan, base["system"]), target, rescale=rescale)
 
 
 @dataclass(frozen=True)
@@ -148,14 +154,17 @@ class Fit:
 
 
 def fits_on(inv: Inventory, plan: Plan, partitions: pd.DataFrame | Iterable[tuple[str, int]] | None,
-            target_system: str, sizing: str | None = None, *, preempt: bool = False, cod: bool = False) -> Fit:
+            target_system: str, sizing: str | None = None, *, preempt: bool = False, cod: bool = False,
+            rescale: bool = True) -> Fit:
     """Do these partitions fit on `target_system` together now (optionally with preemption / CoD)?
 
     For a single target the problem is additive, so comparing sums is exact: processing units
     (rPerf-scaled, whole cores for dedicated), memory (LMB-rounded + page table) and each capped
-    shared processor pool the partitions would enter. Unknown numbers give `fits=None`.
+    shared processor pool the partitions would enter. Unknown numbers give `fits=None`, and so does
+    a named pool on a target whose pools are not captured (it may hold a capped pool of that name).
+    `pair_fits` answers the same question for one partition on each of many destinations.
     """
-    demand = partition_demand(inv, plan, partitions, target_system, sizing)
+    demand = partition_demand(inv, plan, partitions, target_system, sizing, rescale=rescale)
     target = system_supply(inv, plan, target_system, preempt=preempt, cod=cod)
     need_p = round(float(np.nansum(demand["proc_units_target"])), 2)
     need_m = float(np.nansum(demand["mem_demand_mb"]))
@@ -166,6 +175,9 @@ def fits_on(inv: Inventory, plan: Plan, partitions: pd.DataFrame | Iterable[tupl
         short.append("processors")
     if target.mem_mb is not None and need_m > target.mem_mb:
         short.append("memory")
+    named = demand["pool_name"].notna() & (demand["pool_name"] != DEFAULT_POOL) & (demand["proc_mode"] == "shared")
+    if named.any() and target_system not in set(inv.proc_pools["system"]):
+        missing.append(f"{target_system}: shared processor pools not captured")
     for name, group in demand[demand["proc_mode"] == "shared"].groupby("target_pool_name"):
         pool = target.pool(str(name))
         free = pool.free(preempt) if pool is not None else None

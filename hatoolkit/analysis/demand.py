@@ -45,6 +45,19 @@ def round_up(values: np.ndarray, step: np.ndarray | float) -> np.ndarray:
     return np.ceil(np.asarray(values, dtype=float) / st - 1e-9) * st
 
 
+def on_target_numbers(units: np.ndarray, dedicated: np.ndarray, mem_mb: np.ndarray, factor: np.ndarray | float,
+                      lmb_mb: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+    """What a partition needs on a target: (processing units, memory rounded to the target's LMB).
+
+    Processing units are scaled by the rPerf factor and rounded up: whole cores for dedicated
+    partitions, hundredths for shared ones. Add `hpt_mb` (from the maximum memory) for the memory
+    the target's hypervisor must find. Arrays broadcast: one partition on many targets, many on one.
+    """
+    scaled = np.asarray(units, dtype=float) * factor
+    proc = np.where(dedicated, np.ceil(scaled - 1e-9), np.ceil(np.round(scaled * 100, 6)) / 100)
+    return proc, round_up(mem_mb, lmb_mb)
+
+
 def _num(frame: pd.DataFrame, col: str) -> np.ndarray:
     return frame[col].to_numpy(dtype=float, na_value=np.nan)
 

@@ -2,31 +2,35 @@
 would each partition go?
 
 For each system, its running partitions are placed, largest memory first, on destinations where
-the readiness matrix says `ready` (an `unknown` cell is never used: it is not known to work),
-spreading onto the destination with the most memory left. Preemptible partitions (plan) that
-cannot move may be shut down instead; partitions not activated stay defined where they are.
-`consolidation` then empties systems one after another, smallest first, into the systems still
-powered on, while every running partition finds a place: the night-time plan.
+the readiness matrix allows the move (an `unknown` cell is never used: it is not known to work),
+spreading onto the destination with the most memory left. The matrix judges each move alone, so
+a cell blocked only by destination capacity is still a candidate here: moves are added up against
+what each destination has left, and a partition with no room anywhere is `no capacity`.
+Preemptible partitions (plan) that cannot move may be shut down instead; partitions not activated
+stay defined where they are. `consolidation` then empties systems one after another, smallest
+first, into the systems still powered on, while every running partition finds a place: the
+night-time plan.
 
-Capacity goes through a `Sizer`. Until analysis.capacity (issue 4) provides the real arithmetic
-(hypervisor page-table overhead, shared-pool limits, CoD), `InterimSizer` is used: demand =
-current entitlement (shared) or cores (dedicated) and current memory rounded up to the
-destination's memory region size; supply = the destination's currently available processors and
-memory, plus what its running preemptible partitions would free. It ignores hypervisor memory
-for the new partition, so it is optimistic by roughly 1/64 to 1/128 of each partition's maximum
-memory. Swap it by passing `sizer=`.
+Capacity goes through a `Sizer`; the default, `CapacitySizer`, is analysis.capacity's arithmetic:
+current entitlement (or whole dedicated cores, not rescaled: a live move keeps them) and current
+memory rounded up to the destination's memory block plus the page table its hypervisor allocates;
+against what the destination has free, plus what its preemptible partitions would free (plan), plus
+inactive Capacity on Demand when the plan allows it; a shared partition also draws on the capped
+pool of the same name on the destination. Pass another `sizer=` to try other terms.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Protocol
 
+import numpy as np
 import pandas as pd
 
-from hatoolkit.analysis.mobility import readiness_matrix
+from hatoolkit.analysis.capacity import pair_fits
+from hatoolkit.analysis.mobility import readiness_matrix, rule_labels
 from hatoolkit.analysis.mobility_data import prepare
+from hatoolkit.analysis.supply import supply_table
 from hatoolkit.model.inventory import Inventory
 from hatoolkit.model.plan import Plan
 
@@ -34,7 +38,11 @@ ACTIONS = ("move", "shut down", "stays (not activated)", "blocked", "no capacity
 
 
 class Sizer(Protocol):
-    """Capacity arithmetic for placement: what a partition needs on a destination, what each system offers."""
+    """Capacity arithmetic for placement: what a partition needs on a destination, what each system offers.
+
+    Optionally `pools(inv, plan)`: capped shared processor pools (system, pool, proc_units free), which
+    partitions whose demand names that `pool` also draw on (`pool_unknown`: cannot tell).
+    """
 
     def demand(self, inv: Inventory, plan: Plan, cells: pd.DataFrame) -> pd.DataFrame:
         """cells (system, lpar_id, destination) -> the same rows with proc_units, mem_mb (NA when unknown)."""
@@ -46,54 +54,64 @@ class Sizer(Protocol):
 
 
 @dataclass(frozen=True)
-class InterimSizer:
-    """Placeholder arithmetic until analysis.capacity lands (see module docstring for what it ignores)."""
+class CapacitySizer:
+    """analysis.capacity's demand and supply (see the module docstring for the terms)."""
 
     use_preemptible: bool = True
 
+    def _preempt(self, plan: Plan) -> bool:
+        return self.use_preemptible and bool(plan.preemptible)
+
     def demand(self, inv: Inventory, plan: Plan, cells: pd.DataFrame) -> pd.DataFrame:
-        p = inv.partitions[["system", "lpar_id", "curr_proc_mode", "curr_proc_units", "curr_procs", "curr_mem_mb"]]
-        out = cells[["system", "lpar_id", "destination"]].merge(p, on=["system", "lpar_id"], how="left")
-        ded = out["curr_proc_mode"] == "ded"
-        units = out["curr_proc_units"].astype("Float64").where(~ded, out["curr_procs"].astype("Float64"))
-        lmb = out["destination"].map(inv.systems.set_index("system")["mem_region_size_mb"]).astype("Float64")
-        mem = out["curr_mem_mb"].astype("Float64")
-        rounded = ((mem / lmb).map(lambda x: float(math.ceil(x)) if pd.notna(x) else pd.NA).astype("Float64") * lmb)
-        mem = rounded.where(lmb.notna() & lmb.gt(0), mem)
-        return out.assign(proc_units=units, mem_mb=mem)[["system", "lpar_id", "destination", "proc_units", "mem_mb"]]
+        keys = cells[["system", "lpar_id", "destination"]].reset_index(drop=True)
+        f = pair_fits(inv, plan, keys, "current", preempt=self._preempt(plan), cod=plan.allow_cod, rescale=False)
+        size_known = ~f["partition_unknown"] & ~f["missing"].str.contains("not in the inventory").fillna(False)
+        return keys.assign(
+            proc_units=f["proc_units_target"].where(size_known).astype("Float64"),
+            mem_mb=f["mem_demand_mb"].where(size_known & np.isfinite(f["mem_demand_mb"])).astype("Float64"),
+            pool=f["pool"], pool_unknown=f["missing"].str.contains("shared processor pools").fillna(False))
 
     def supply(self, inv: Inventory, plan: Plan) -> pd.DataFrame:
-        s = inv.systems[["system", "curr_avail_sys_proc_units", "curr_avail_sys_mem_mb"]].rename(
-            columns={"curr_avail_sys_proc_units": "proc_units", "curr_avail_sys_mem_mb": "mem_mb"})
-        s = s.astype({"proc_units": "Float64", "mem_mb": "Float64"})
-        if not self.use_preemptible or not plan.preemptible:
-            return s
-        p = inv.partitions
-        running = p[p["state"].str.lower() == "running"]
-        pre = running[[plan.is_preemptible(str(a), str(b)) for a, b in zip(running["system"], running["name"].fillna(""),
-                                                                            strict=True)]]
-        units = pre["curr_proc_units"].astype("Float64").where(pre["curr_proc_mode"] != "ded",
-                                                               pre["curr_procs"].astype("Float64"))
-        freed = pre.assign(u=units, m=pre["curr_mem_mb"].astype("Float64")).groupby("system")[["u", "m"]].sum()
-        s = s.merge(freed, left_on="system", right_index=True, how="left")
-        return s.assign(proc_units=s["proc_units"] + s["u"].fillna(0), mem_mb=s["mem_mb"] + s["m"].fillna(0))[
-            ["system", "proc_units", "mem_mb"]]
+        t = supply_table(inv, plan)
+        p, m = t.caps(self._preempt(plan), plan.allow_cod)
+        return pd.DataFrame({"system": pd.Series(t.names, dtype="str"), "proc_units": pd.array(p, dtype="Float64"),
+                             "mem_mb": pd.array(m, dtype="Float64")})
+
+    def pools(self, inv: Inventory, plan: Plan) -> pd.DataFrame:
+        t = supply_table(inv, plan)
+        owner = np.repeat(np.arange(len(t.names)), t.pool_count)
+        return pd.DataFrame({"system": pd.Series([t.names[i] for i in owner], dtype="str"),
+                             "pool": pd.Series([p.name for p in t.pools], dtype="str"),
+                             "proc_units": t.pool_free(self._preempt(plan))})
 
 
-Needs = dict[tuple[str, int, str], tuple[float | None, float | None]]
+Need = tuple[float | None, float | None, str | None]  # processing units, MB, capped pool ("?" unknown)
+Needs = dict[tuple[str, int, str], Need]
+
+
+def _candidates(matrix: pd.DataFrame) -> pd.DataFrame:
+    """The matrix with `movable`: ready, or held back only by destination capacity (judged here, added up)."""
+    cap = rule_labels()["capacity"]
+    only_cap = [all(x == cap for x in b) and all(x == cap for x in u)
+                for b, u in zip(matrix["blockers"], matrix["unknowns"], strict=True)]
+    return matrix.assign(movable=(matrix["status"] == "ready") | pd.Series(only_cap, index=matrix.index, dtype=bool))
 
 
 def _needs(inv: Inventory, plan: Plan, matrix: pd.DataFrame, sizer: Sizer) -> Needs:
-    ready = matrix[matrix["status"] == "ready"][["system", "lpar_id", "destination"]]
+    ready = matrix[matrix["movable"]][["system", "lpar_id", "destination"]]
     d = sizer.demand(inv, plan, ready)
+    pools = d["pool"] if "pool" in d else pd.Series([None] * len(d), index=d.index, dtype=object)
+    blind = d["pool_unknown"] if "pool_unknown" in d else pd.Series(False, index=d.index)
     return {(str(r.system), int(r.lpar_id), str(r.destination)):
-            (None if pd.isna(r.proc_units) else float(r.proc_units), None if pd.isna(r.mem_mb) else float(r.mem_mb))
-            for r in d.itertuples()}
+            (None if pd.isna(r.proc_units) else float(r.proc_units), None if pd.isna(r.mem_mb) else float(r.mem_mb),
+             "?" if b else (g if isinstance(g, str) else None))
+            for r, g, b in zip(d.itertuples(), pools, blind, strict=True)}
 
 
 def _place(inv: Inventory, plan: Plan, source: str, free: dict[str, list[float | None]], needs: Needs,
-           cells: pd.DataFrame, exclude: set[str]) -> pd.DataFrame:
-    """Place the running partitions of `source` into `free` (which it updates); `cells` = its matrix rows."""
+           cells: pd.DataFrame, exclude: set[str], pools: dict[tuple[str, str], float] | None = None) -> pd.DataFrame:
+    """Place the running partitions of `source` into `free` and `pools` (which it updates); `cells` = its matrix rows."""
+    pools = {} if pools is None else pools
     data = prepare(inv, plan)
     movers = data.movers[data.movers["system"] == source]
     cols = ["system", "lpar_id", "partition", "action", "destination", "reason", "proc_units", "mem_mb"]
@@ -104,23 +122,26 @@ def _place(inv: Inventory, plan: Plan, source: str, free: dict[str, list[float |
                      "destination": None, "reason": f"state {r.state}"})
     running = movers[movers["mode"] == "active"]
     cells = cells[~cells["destination"].isin(exclude)]
-    ready = cells[cells["status"] == "ready"].groupby("lpar_id")["destination"].agg(list)
+    ready = cells[cells["movable"]].groupby("lpar_id")["destination"].agg(list)
     order = running.assign(_mem=running["curr_mem_mb"].fillna(0)).sort_values(["_mem", "lpar_id"], ascending=[False, True])
     for r in order.itertuples():
         targets = [t for t in ready.get(r.lpar_id, []) if t in free]
         best, best_left, unknown = None, -1.0, False
         for dest in targets:
-            units, mem = needs.get((source, int(r.lpar_id), dest), (None, None))
+            units, mem, pool = needs.get((source, int(r.lpar_id), dest), (None, None, None))
             have = free[dest]
-            if units is None or mem is None or have[0] is None or have[1] is None:
+            if units is None or mem is None or have[0] is None or have[1] is None or pool == "?":
                 unknown = True
                 continue
-            if units <= have[0] + 1e-9 and mem <= have[1] and have[1] - mem > best_left:
+            room = pools.get((dest, pool), np.inf) if pool else np.inf
+            if units <= have[0] + 1e-9 and mem <= have[1] and units <= room + 1e-9 and have[1] - mem > best_left:
                 best, best_left = dest, have[1] - mem
         row: dict[str, object] = {"system": source, "lpar_id": r.lpar_id, "partition": r.partition}
         if best is not None:
-            units, mem = needs[(source, int(r.lpar_id), best)]
+            units, mem, pool = needs[(source, int(r.lpar_id), best)]
             free[best] = [free[best][0] - units, free[best][1] - mem]  # type: ignore[operator]
+            if pool and (best, pool) in pools:
+                pools[(best, pool)] -= units  # type: ignore[operator]
             row.update(action="move", destination=best, proc_units=units, mem_mb=mem)
         elif plan.is_preemptible(source, str(r.partition)):
             row.update(action="shut down", reason="preemptible (plan)")
@@ -131,7 +152,7 @@ def _place(inv: Inventory, plan: Plan, source: str, free: dict[str, list[float |
             row.update(action="blocked", reason=why)
         else:
             row.update(action="capacity unknown" if unknown else "no capacity",
-                       reason="ready destinations: " + ", ".join(targets))
+                       reason="destinations without other blockers: " + ", ".join(targets))
         rows.append(row)
     return pd.DataFrame(rows, columns=cols)
 
@@ -142,17 +163,25 @@ def _free(inv: Inventory, plan: Plan, sizer: Sizer) -> dict[str, list[float | No
                             None if pd.isna(r.mem_mb) else float(r.mem_mb)] for r in s.itertuples()}
 
 
+def _pools(inv: Inventory, plan: Plan, sizer: Sizer) -> dict[tuple[str, str], float]:
+    pools = getattr(sizer, "pools", None)
+    if pools is None:
+        return {}
+    return {(str(r.system), str(r.pool)): float(r.proc_units) for r in pools(inv, plan).itertuples()}
+
+
 def evacuation(inv: Inventory, plan: Plan, sizer: Sizer | None = None) -> pd.DataFrame:
     """Per system, evacuated alone: where each of its partitions would go (or why it cannot)."""
-    sizer = sizer or InterimSizer()
-    matrix = readiness_matrix(inv, plan)
+    sizer = sizer or CapacitySizer()
+    matrix = _candidates(readiness_matrix(inv, plan))
     needs = _needs(inv, plan, matrix, sizer)
-    supply = _free(inv, plan, sizer)
+    supply, pool_room = _free(inv, plan, sizer), _pools(inv, plan, sizer)
     by_source = dict(tuple(matrix.groupby("system", sort=False)))
     parts = []
     for source in sorted(inv.systems["system"]):
         free = {k: list(v) for k, v in supply.items() if k != source}
-        parts.append(_place(inv, plan, source, free, needs, by_source.get(source, matrix.iloc[:0]), {source}))
+        parts.append(_place(inv, plan, source, free, needs, by_source.get(source, matrix.iloc[:0]), {source},
+                            dict(pool_room)))
     return pd.concat(parts, ignore_index=True) if parts else _place(inv, plan, "", {}, needs, matrix, set())
 
 
@@ -169,11 +198,11 @@ def consolidation(inv: Inventory, plan: Plan, sizer: Sizer | None = None) -> pd.
 
     Returns the placements of every system switched off (`action`/`destination` as in evacuation), in order.
     """
-    sizer = sizer or InterimSizer()
-    matrix = readiness_matrix(inv, plan)
+    sizer = sizer or CapacitySizer()
+    matrix = _candidates(readiness_matrix(inv, plan))
     needs = _needs(inv, plan, matrix, sizer)
     by_source = dict(tuple(matrix.groupby("system", sort=False)))
-    free = _free(inv, plan, sizer)
+    free, pool_room = _free(inv, plan, sizer), _pools(inv, plan, sizer)
     p = inv.partitions
     used = p[p["state"].str.lower() == "running"].groupby("system")["curr_mem_mb"].sum()
     order = sorted(inv.systems["system"], key=lambda s: (float(used.get(s, 0) or 0), s))
@@ -184,10 +213,12 @@ def consolidation(inv: Inventory, plan: Plan, sizer: Sizer | None = None) -> pd.
         if source in receivers:
             continue
         trial = {k: list(v) for k, v in free.items() if k != source and k not in off}
-        placed = _place(inv, plan, source, trial, needs, by_source.get(source, matrix.iloc[:0]), {source, *off})
+        trial_pools = dict(pool_room)
+        placed = _place(inv, plan, source, trial, needs, by_source.get(source, matrix.iloc[:0]), {source, *off},
+                        trial_pools)
         if len(trial) and placed["action"].isin(["move", "shut down", "stays (not activated)"]).all():
             off.append(source)
-            free = {**free, **trial}
+            free, pool_room = {**free, **trial}, trial_pools
             receivers.update(placed["destination"].dropna())
             parts.append(placed.assign(step=len(off)))
     cols = ["step", "system", "lpar_id", "partition", "action", "destination", "reason", "proc_units", "mem_mb"]

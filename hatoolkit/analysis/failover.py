@@ -21,12 +21,12 @@ what-if widget share one computation.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from hatoolkit.analysis import capacity as cap
+from hatoolkit.analysis.failover_demand import Demand, Kept, kept_partitions, scenario_demand
 from hatoolkit.analysis.placement import DECIDE_NODE_LIMIT, UNBOUNDED, Problem, Solution, solve
 from hatoolkit.analysis.rperf import CoreRating, scale
 from hatoolkit.analysis.scenarios import (
@@ -39,25 +39,21 @@ from hatoolkit.analysis.scenarios import (
     row_min,
     scenarios_of,
 )
+from hatoolkit.analysis.supply import supply_table
+from hatoolkit.analysis.supply_where import Supplies, Where, missing_of, where
 from hatoolkit.errors import PlanError
 from hatoolkit.model.inventory import Inventory
 from hatoolkit.model.plan import SIZING_POLICIES, Plan
 
 
-@dataclass
-class _Demand:
-    """A scenario's partitions at one sizing, as each destination would see them."""
-
-    items: pd.DataFrame
-    proc: np.ndarray  # (n, m) processing units on each destination (NaN unknown)
-    mem: np.ndarray  # (n, m) MB on each destination (NaN unknown)
-    factor: np.ndarray  # (n, m) rPerf scale
-    pool_slot: np.ndarray  # (n, m) index into the scenario's capped pools, -1 none, -2 unknown
-    ratings: list[CoreRating] = field(default_factory=list)
-
-
 class FailoverAnalysis:
-    """Every scenario of an (Inventory, Plan) and their placements, computed on demand and kept."""
+    """Every scenario of an (Inventory, Plan) and their placements, computed on demand and kept.
+
+    Supplies are arrays over all systems (`supply_table`), so a scenario over 999 survivors costs
+    array look-ups, not 999 objects per variant; demand is computed once per (scenario, sizing).
+    A placement that fits is a witness for each of its relaxations (fewer dimensions, only the
+    dedicated partitions): those reuse it instead of solving again. Everything else is solved.
+    """
 
     def __init__(self, inv: Inventory, plan: Plan, sizing: str | None = None) -> None:
         self.plan = plan
@@ -66,14 +62,13 @@ class FailoverAnalysis:
             raise PlanError(f"sizing policy {self.sizing!r} is not one of: {', '.join(SIZING_POLICIES)}")
         self.scenarios = scenarios_of(inv, plan)
         self._supply = cap.supplies(inv, plan)
-        self._by_system = {s: {name: frame for name, frame in cap.partition_base(inv, s).groupby("system", sort=False)}
-                           for s in SIZING_POLICIES}
-        self._empty = cap.partition_base(inv, self.sizing).iloc[0:0]
-        self._pool_known = set(inv.proc_pools["system"])
+        self._table = supply_table(inv, plan)
+        self._inv = inv
+        self._kept: dict[str, Kept] = {}
         self._parts_known = set(inv.partitions["system"])
-        self._demand: dict[tuple[Scenario, str], _Demand] = {}
+        self._demand: dict[tuple[Scenario, str], Demand] = {}
         self._cache: dict[tuple, Placement] = {}
-        self._pool_cache: dict[Scenario, list[tuple[int, cap.PoolSupply]]] = {}
+        self._where: dict[Scenario, Where] = {}
 
     # ------------------------------------------------------------------ inputs
 
@@ -82,67 +77,29 @@ class FailoverAnalysis:
 
     def in_demand(self, sizing: str, system: str) -> pd.DataFrame:
         """The partitions of `system` that must run elsewhere when it fails."""
-        mine = self._by_system[sizing].get(system, self._empty)
-        plan = self.plan
-        keep = [
-            not vios and plan.in_scope(system, name) and not plan.is_preemptible(system, name)
-            and (running or plan.scope_inactive)
-            for name, vios, running in zip(mine["partition"], mine["is_vios"], mine["running"], strict=True)
-        ]
-        return mine[np.array(keep, dtype=bool)].reset_index(drop=True)
+        return self._kept_at(sizing).items(system)
+
+    def _kept_at(self, sizing: str) -> Kept:
+        if sizing not in self._kept:
+            self._kept[sizing] = kept_partitions(cap.partition_base(self._inv, sizing), self.plan)
+        return self._kept[sizing]
+
+    def _at(self, sc: Scenario) -> Where:
+        if sc not in self._where:
+            self._where[sc] = where(self._table, sc.destinations, sc.failed)
+        return self._where[sc]
 
     def _pools(self, sc: Scenario) -> list[tuple[int, cap.PoolSupply]]:
         """The capped shared processor pools on the scenario's destinations, as (destination index, pool)."""
-        if sc in self._pool_cache:
-            return self._pool_cache[sc]
-        out = []
-        for t, name in enumerate(sc.destinations):
-            s = self._supply.get(name)
-            for pool in (s.pools if s else ()):
-                if pool.max_proc_units is not None:
-                    out.append((t, pool))
-        self._pool_cache[sc] = out
-        return out
+        w = self._at(sc)
+        return [(int(t), self._table.pools[k]) for t, k in zip(w.pool_t, w.pool_k, strict=True)]
 
-    def demand(self, sc: Scenario, sizing: str) -> _Demand:
-        """The scenario's partitions at a sizing, as each destination sees them (cached)."""
+    def demand(self, sc: Scenario, sizing: str) -> Demand:
+        """The scenario's partitions at a sizing, as each kind of destination sees them (cached)."""
         key = (sc, sizing)
-        if key in self._demand:
-            return self._demand[key]
-        items = self.in_demand(sizing, sc.failed)
-        src = self._supply.get(sc.failed)
-        src_rating = src.rating if src else CoreRating(None, "unknown")
-        sups = [self._supply.get(t) for t in sc.destinations]
-        n, m = len(items), len(sups)
-        ratings = [s.rating if s else CoreRating(None, "unknown") for s in sups]
-        f = np.array([scale(src_rating, r) for r in ratings], dtype=float)
-        lmb = np.array([s.lmb_mb if s and s.lmb_mb else np.nan for s in sups], dtype=float)
-        present = np.array([s is not None for s in sups], dtype=bool)
-        units = items["proc_units"].to_numpy(dtype=float)[:, None]
-        ded = (items["proc_mode"] == "ded").to_numpy()
-        mem = items["mem_mb"].to_numpy(dtype=float)[:, None]
-        hpt = cap.hpt_mb(items["max_mem_mb"].to_numpy(dtype=float), items["hpt_ratio"].to_numpy(dtype=float))
-        known_mem = items["known_mem"].to_numpy(dtype=bool)[:, None]
-        scaled = units * f[None, :]
-        proc_m = np.where(ded[:, None], np.ceil(scaled - 1e-9), np.ceil(np.round(scaled * 100, 6)) / 100)
-        rated = np.array([src_rating.known and r.known for r in ratings], dtype=bool)
-        proc_m = np.where((present & rated)[None, :], proc_m, np.nan)
-        mem_m = np.where(known_mem, cap.round_up(mem, lmb[None, :]) + hpt[:, None], np.nan)
-        factor = np.broadcast_to(f, (n, m)).copy()
-        slot = np.full((n, m), -1, dtype=np.int64)
-        names = np.array(items["pool_name"].tolist(), dtype=object)
-        shared = ~ded & np.array([isinstance(x, str) for x in names], dtype=bool)
-        blind = [t for t, name in enumerate(sc.destinations) if name not in self._pool_known]
-        for pname in set(names[shared]):
-            rows = shared & (names == pname)
-            for k, (t, pool) in enumerate(self._pools(sc)):
-                if pool.name == pname:
-                    slot[rows, t] = k
-            if pname != cap.DEFAULT_POOL and blind:
-                slot[np.ix_(rows, blind)] = -2
-        result = _Demand(items, proc_m, mem_m, factor, slot, ratings)
-        self._demand[key] = result
-        return result
+        if key not in self._demand:
+            self._demand[key] = scenario_demand(self._kept_at(sizing), self._table, self._at(sc), sc.failed)
+        return self._demand[key]
 
     # ------------------------------------------------------------------ evaluation
 
@@ -156,35 +113,48 @@ class FailoverAnalysis:
         dims = tuple(d for d in DIMENSIONS if d in dims)
         key = (sc, variant, dims, dedicated_only)
         if key not in self._cache:
-            self._cache[key] = self._place(sc, variant, dims, dedicated_only)
+            witness = None
+            if dims != DIMENSIONS or dedicated_only:  # a relaxation: the full placement may already prove it
+                full = self.placement(sc, variant)
+                witness = full if full.status == "fits" else None
+            self._cache[key] = self._place(sc, variant, dims, dedicated_only, witness)
         return self._cache[key]
 
-    def _place(self, sc: Scenario, v: Variant, dims: tuple[str, ...], ded_only: bool) -> Placement:
+    def _place(self, sc: Scenario, v: Variant, dims: tuple[str, ...], ded_only: bool,
+               witness: Placement | None = None) -> Placement:
         d = self.demand(sc, v.sizing)
-        items = d.items
-        sel = (items["proc_mode"] == "ded").to_numpy() if ded_only else np.ones(len(items), dtype=bool)
+        w = self._at(sc)
+        sel = d.ded if ded_only else np.ones(len(d.ded), dtype=bool)
+        every = bool(sel.all())
         use_p, use_m, use_g = "proc" in dims, "mem" in dims, "pool" in dims
-        supplies = [self._supply.get(t) for t in sc.destinations]
-        opts = [s.with_options(preempt=v.preempt, cod=v.cod) if s else None for s in supplies]
-        cap_p = np.array([s.proc_units if s and s.proc_units is not None else np.nan for s in opts], dtype=float)
-        cap_m = np.array([s.mem_mb if s and s.mem_mb is not None else np.nan for s in opts], dtype=float)
-        pools = self._pools(sc) if use_g else []
-        pool_free = np.array([p.free(v.preempt) for _, p in pools], dtype=float)
-        proc = d.proc[sel] if use_p or use_g else np.zeros((int(sel.sum()), len(supplies)))
-        mem = d.mem[sel] if use_m else np.zeros((int(sel.sum()), len(supplies)))
-        slot = d.pool_slot[sel] if use_g else np.full(proc.shape, -1, dtype=np.int64)
+        m = len(w.idx)
+        all_p, all_m = self._table.caps(v.preempt, v.cod)
+        safe = np.clip(w.idx, 0, None)
+        cap_p = np.where(w.idx >= 0, all_p[safe], np.nan) if m else np.zeros(0)
+        cap_m = np.where(w.idx >= 0, all_m[safe], np.nan) if m else np.zeros(0)
+        pool_free = self._table.pool_free(v.preempt)[w.pool_k] if use_g else np.zeros(0)
+        n = int(sel.sum())
+        proc_s, mem_s = (d.proc, d.mem) if every else (d.proc[sel], d.mem[sel])
+        proc = proc_s if use_p or use_g else np.zeros((n, proc_s.shape[1]))  # per kind of destination
+        mem = mem_s if use_m else np.zeros((n, mem_s.shape[1]))
+        slot = (d.slot if every else d.slot[sel]) if use_g and d.slot is not None else None
         if not use_p:
-            cap_p = np.full(len(supplies), np.inf)
+            cap_p = np.full(m, np.inf)
         if not use_m:
-            cap_m = np.full(len(supplies), np.inf)
-        sub = items[sel].reset_index(drop=True)
-        crit = np.array([self.plan.is_critical(sc.failed, n) for n in sub["partition"]], dtype=bool)
+            cap_m = np.full(m, np.inf)
+        crit = d.critical[sel]
 
-        unknown_cell = np.isnan(proc) | np.isnan(mem) | (slot == -2)
+        unknown_item = np.isnan(proc).any(axis=1) | np.isnan(mem).any(axis=1)
+        if slot is not None:
+            unknown_item |= (slot == -2).any(axis=1)
         unknown_cap = np.isnan(cap_p) | np.isnan(cap_m)
-        missing = self._missing(sc, sub, unknown_cell.any(axis=1), supplies, use_p or use_g, use_m, use_g)
+        data = PlacementData(sc.destinations, functools.partial(d.kept.items, d.failed), None if every else np.flatnonzero(sel), crit, proc_s, mem_s,
+                             d.factor[sel], np.zeros(0, dtype=np.int64), Supplies(self._table, w.idx), cap_p, cap_m,
+                             v.preempt, d.col)
+        missing = missing_of(self._table, w, sc.failed, sc.destinations, data, unknown_item,
+                             sc.failed in self._parts_known, use_p or use_g, use_m, use_g and bool(d.named[sel].any()))
         if sc.failed not in self._parts_known:
-            unknown_cap = np.ones(len(supplies), dtype=bool)  # the failed system's partitions are unknown
+            unknown_cap = np.ones(m, dtype=bool)  # the failed system's partitions are unknown
 
         def problem(optimistic: bool) -> Problem:
             """Unknowns at their best (to prove a shortfall) or at their worst (to prove a fit)."""
@@ -194,16 +164,21 @@ class FailoverAnalysis:
             pc = np.where(np.isnan(cap_p), fill, cap_p)
             mc = np.where(np.isnan(cap_m), fill, cap_m)
             gcap = np.append(pool_free, fill)
-            g = np.where(slot == -2, len(pool_free), slot)
+            g = np.where(slot == -2, len(pool_free), slot) if slot is not None else np.full((n, m), -1, dtype=np.int64)
             finite = lambda a: np.where(np.isfinite(a), a, 0.0)  # noqa: E731
             size = np.maximum(finite(p).max(axis=1, initial=0) / max(finite(pc).sum(), 1.0),
                               finite(m_).max(axis=1, initial=0) / max(finite(mc).sum(), 1.0))
             weight = np.where(crit, 100.0, 1.0) + np.minimum(size, 1.0)
-            return Problem(_ints(p * 100), _ints(m_), g, _ints(pc * 100), _ints(mc), _ints(gcap * 100), weight)
+            return Problem(_ints(p * 100)[:, d.col], _ints(m_)[:, d.col], g, _ints(pc * 100), _ints(mc),
+                           _ints(gcap * 100), weight)
 
-        if sc.failed not in self._parts_known:
+        if witness is not None:
+            # The full problem's placement satisfies every relaxation of it: a witness, not a guess.
+            sol, status = Solution(True, witness.method if sel.any() else "trivial",
+                                   witness.data.assignment[sel]), "fits"
+        elif sc.failed not in self._parts_known:
             sol, status = solve(problem(True)), "unknown"
-        elif not unknown_cell.any() and not unknown_cap.any():
+        elif not unknown_item.any() and not unknown_cap.any():
             sol = solve(problem(True))
             status = "fits" if sol.fits else ("does_not_fit" if sol.decided else "unknown")
         else:
@@ -215,44 +190,17 @@ class FailoverAnalysis:
         if not sol.decided:
             missing = (*missing, f"no placement found and none proven impossible within the exact solver's work "
                                  f"limit ({DECIDE_NODE_LIMIT} nodes)")
-        return self._result(sc, v, sol, status, sub, d.proc[sel], d.mem[sel], d.factor[sel], sol.assignment, opts,
-                            cap_p, cap_m, missing, dims, crit)
+        data.assignment = sol.assignment
+        return self._result(sc, v, sol, status, data, missing, dims)
 
-    def _missing(self, sc: Scenario, sub: pd.DataFrame, unknown_item: np.ndarray, supplies: list,
-                 use_p: bool, use_m: bool, use_g: bool) -> tuple[str, ...]:
-        out = []
-        if self._supply.get(sc.failed) is None:
-            out.append(f"{sc.failed}: not in the inventory")
-        if sc.failed not in self._parts_known:
-            out.append(f"{sc.failed}: partitions not captured (lssyscfg -r lpar)")
-        for name, what, unknown in zip(sub["partition"], sub["missing"], unknown_item, strict=True):
-            if unknown:
-                out.append(f"{sc.failed}/{name}: {what or 'size on a destination'} unknown")
-        for t, s in zip(sc.destinations, supplies, strict=True):
-            if s is None:
-                out.append(f"{t}: not in the inventory")
-                continue
-            need = [m for m in s.missing if (use_p and "proc" in m) or (use_m and "mem" in m)]
-            if need:
-                out.append(f"{t}: {', '.join(need)} unknown")
-            src = self._supply.get(sc.failed)
-            if use_p and len(sub) and not (s.rating.known and src is not None and src.rating.known):
-                unrated = [x for x, r in ((t, s), (sc.failed, src)) if r is not None and not r.rating.known]
-                out.append(f"per-core performance of {', '.join(unrated) or sc.failed} unknown (no type_model in "
-                           f"lssyscfg -r sys; or set rperf in plan.yaml)")
-            if use_g and t not in self._pool_known and (sub["pool_name"].fillna(cap.DEFAULT_POOL)
-                                                        != cap.DEFAULT_POOL).any():
-                out.append(f"{t}: shared processor pools not captured")
-        return tuple(dict.fromkeys(out))
-
-    def _result(self, sc, v, sol: Solution, status, sub, proc, mem, factor, assignment, opts, cap_p, cap_m,
-                missing, dims, crit) -> Placement:
+    def _result(self, sc: Scenario, v: Variant, sol: Solution, status: str, data: PlacementData,
+                missing: tuple[str, ...], dims: tuple[str, ...]) -> Placement:
         m = len(sc.destinations)
-        data = PlacementData(sc.destinations, sub, crit, proc, mem, factor, assignment, opts, cap_p, cap_m, v.preempt)
+        cap_p, cap_m = data.cap_p, data.cap_m
         return Placement(
             scenario=sc, variant=v, status=status, method=sol.method, optimal=sol.optimal,
-            demand_proc_units=round(float(np.nansum(np.round(row_min(proc), 2))), 2),
-            demand_mem_mb=float(np.nansum(row_min(mem))),
+            demand_proc_units=round(float(np.nansum(np.round(row_min(data.proc), 2))), 2),
+            demand_mem_mb=float(np.nansum(row_min(data.mem))),
             supply_proc_units=round(float(cap_p.sum()), 2) if m and not np.isnan(cap_p).any() else None,
             supply_mem_mb=float(cap_m.sum()) if m and not np.isnan(cap_m).any() else None,
             missing=missing, dims=dims, data=data,
@@ -261,11 +209,12 @@ class FailoverAnalysis:
     # ------------------------------------------------------------------ views
 
     def has_preemptible(self, sc: Scenario) -> bool:
-        return any(s is not None and s.preemptible for s in map(self._supply.get, sc.destinations))
+        idx = self._at(sc).idx
+        return bool(self._table.has_preemptible[idx[idx >= 0]].any())
 
     def has_cod(self, sc: Scenario) -> bool:
-        return any(s is not None and (s.cod_proc_units > 0 or s.cod_mem_mb > 0)
-                   for s in map(self._supply.get, sc.destinations))
+        idx = self._at(sc).idx
+        return bool(self._table.has_cod[idx[idx >= 0]].any())
 
     def allowed(self, sc: Scenario, sizing: str | None = None) -> Variant:
         """What the plan permits: its sizing, preemptible partitions shut down, CoD only if allowed."""
@@ -275,9 +224,10 @@ class FailoverAnalysis:
         """(scale, basis) text for destinations whose per-core performance differs from the source's."""
         d = self.demand(sc, self.sizing)
         src = self._supply.get(sc.failed)
+        ratings = [s.rating if s else CoreRating(None, "unknown") for s in Supplies(self._table, self._at(sc).idx)]
         scales, bases = [], []
-        for t, (name, rating) in enumerate(zip(sc.destinations, d.ratings, strict=True)):
-            f = float(d.factor[0, t]) if len(d.items) else (scale(src.rating, rating) if src else 1.0)
+        for t, (name, rating) in enumerate(zip(sc.destinations, ratings, strict=True)):
+            f = float(d.factor[0, d.col[t]]) if len(d.ded) else (scale(src.rating, rating) if src else 1.0)
             if f != 1.0 and src is not None:
                 scales.append(f"{name}:{f:g}" if len(sc.destinations) > 1 else f"{f:g}")
                 bases.append(f"{src.rating.basis}({src.rating.per_core})->{rating.basis}({rating.per_core})")
@@ -293,7 +243,7 @@ class FailoverAnalysis:
                 continue
             out.append({"target": sc.destinations[t], "pool": pool.name, "max_pool_proc_units": pool.max_proc_units,
                         "free_proc_units": pool.free(variant.preempt),
-                        "demand_proc_units": round(float(np.nansum(d.proc[members, t])), 2),
+                        "demand_proc_units": round(float(np.nansum(d.proc[members, d.col[t]])), 2),
                         "partitions": list(d.items.loc[members, "partition"])})
         return out
 

@@ -7,10 +7,10 @@ per (partition, destination) — `ready`, `blocked` (all blockers, first one fir
 (naming the missing data) — and `fixes` ranks single changes by how many moves they unblock
 ("set msp=1 on a VIOS of PRD-2: unblocks 5 migrations").
 
-Not evaluated here: destination processor and memory capacity (analysis.capacity owns that
-arithmetic; register a `Rule("capacity", ...)` in RULES once it is available), and what no
-export shows (NPIV zoning of the second WWPN, HMC-to-HMC SSH keys, firmware level pairs, PowerVM
-edition); cells carry those as `caveats`.
+Destination capacity is the last rule (mobility_capacity, on analysis.capacity's arithmetic): each
+cell alone, as one `migrlpar -o v` would judge it; evacuation adds moves up. Not evaluated: what
+no export shows (NPIV zoning of the second WWPN, HMC-to-HMC SSH keys, firmware level pairs,
+PowerVM edition); cells carry those as `caveats`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import pandas as pd
 from hatoolkit.analysis import mobility_io as io
 from hatoolkit.analysis import mobility_os as os_rules
 from hatoolkit.analysis import mobility_rules as r
+from hatoolkit.analysis.mobility_capacity import capacity
 from hatoolkit.analysis.mobility_data import (
     BLOCKER_COLUMNS,
     MobilityData,
@@ -53,8 +54,8 @@ RULES: list[Rule] = [
     Rule("bsr", "BSR arrays", r.bsr),
     Rule("error_path", "redundant error path", r.error_path),
     Rule("os_level", "OS level", os_rules.os_level),
-    # Destination capacity (check HA219) is appended here once analysis.capacity lands (issue 4).
 ]
+RULES.append(Rule("capacity", "destination capacity", capacity))  # HA219, on analysis.capacity's arithmetic
 CAPACITY_CAVEAT = "destination processor/memory capacity not evaluated in this matrix (see the capacity page)"
 NPIV_CAVEAT = "NPIV: zoning of each client adapter's second WWPN is not visible in exports (HMC validation HSCLA319)"
 STATUSES = ("ready", "unknown", "blocked")
@@ -65,19 +66,26 @@ def rule_labels() -> dict[str, str]:
 
 
 @lru_cache(maxsize=8)
-def blockers(inv: Inventory, plan: Plan) -> pd.DataFrame:
-    """Every blocker (`fail`) and undecidable prerequisite (`unknown`); `destination` NA = all destinations."""
+def rule_blockers(inv: Inventory, plan: Plan) -> dict[str, pd.DataFrame]:
+    """Each rule's blockers (BLOCKER_COLUMNS), computed once per (Inventory, Plan): what its check reports."""
     data = prepare(inv, plan)
-    parts = []
+    out = {}
     for rule in RULES:
         rows = rule.fn(data)
-        if not rows.empty:
-            parts.append(rows.assign(rule=rule.slug))
+        rows = rows.assign(rule=rule.slug)[list(BLOCKER_COLUMNS)] if not rows.empty else empty_blockers()
+        rows["destination"] = rows["destination"].where(rows["destination"] != "None")
+        out[rule.slug] = rows.drop_duplicates(["system", "lpar_id", "destination", "rule", "status", "message"]
+                                              ).reset_index(drop=True)
+    return out
+
+
+@lru_cache(maxsize=8)
+def blockers(inv: Inventory, plan: Plan) -> pd.DataFrame:
+    """Every blocker (`fail`) and undecidable prerequisite (`unknown`); `destination` NA = all destinations."""
+    parts = [rows for rows in rule_blockers(inv, plan).values() if not rows.empty]
     if not parts:
         return empty_blockers()
-    out = pd.concat(parts, ignore_index=True)[list(BLOCKER_COLUMNS)]
-    out["destination"] = out["destination"].where(out["destination"] != "None")
-    return out.drop_duplicates(["system", "lpar_id", "destination", "rule", "status", "message"]).reset_index(drop=True)
+    return pd.concat(parts, ignore_index=True)
 
 
 def cell_blockers(inv: Inventory, plan: Plan) -> pd.DataFrame:
@@ -185,4 +193,4 @@ def fixes(inv: Inventory, plan: Plan) -> pd.DataFrame:
 
 
 __all__ = ["CAPACITY_CAVEAT", "RULES", "Rule", "blockers", "cell_blockers", "destinations", "fixes",
-           "readiness_counts", "readiness_matrix", "rule_labels"]
+           "readiness_counts", "readiness_matrix", "rule_blockers", "rule_labels"]

@@ -6,13 +6,19 @@ cannot move now. Candidate destinations are the plan's targets (failover pairs, 
 systems the plan names, and every other managed system for the rest. Rules add one row per
 blocker to a frame shaped by `blocker_rows`, with `destination` NA when the blocker holds for
 every destination (a property of the partition itself).
+
+An estate of 1,000 systems has close to a million (partition, destination) cells, so cells carry
+integer positions: `src_i`/`dst_i` into `systems` (per-system facts are array look-ups, computed
+once per system, never once per cell) and `mover_i` into `movers`.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from hatoolkit.model.inventory import Inventory
@@ -29,13 +35,32 @@ _PROFILE_COLUMNS = ("io_slots", "lhea_logical_ports", "bsr_arrays", "redundant_e
 
 @dataclass(frozen=True, eq=False)
 class MobilityData:
-    """Prepared frames: `movers` (one row per partition), `cells` (partition x destination), `systems`."""
+    """Prepared frames: `movers` (one row per partition), `cells` (partition x destination), `systems`.
+
+    `systems` is indexed by system name (one row per system); `cells` carries `src_i`, `dst_i`
+    (positions in `systems`) and `mover_i` (position in `movers`).
+    """
 
     inv: Inventory
     plan: Plan
     movers: pd.DataFrame
     cells: pd.DataFrame
     systems: pd.DataFrame
+
+    def at(self, codes: np.ndarray, column: str) -> pd.Series:
+        """A systems column at positions `codes` (-1 = not in the inventory: NA)."""
+        return take(self.systems, codes, column)
+
+    @functools.cached_property
+    def moving(self) -> np.ndarray:
+        """Per movable cell: "active", "inactive" (object array, computed once for every rule)."""
+        return self.movable["mode"].to_numpy(dtype=object)
+
+    @functools.cached_property
+    def movable(self) -> pd.DataFrame:
+        """Cells of partitions that could move now (active or inactive): most rules look only at these."""
+        mode = self.cells["mode"]
+        return self.cells if mode.notna().all() else self.cells[mode.notna().to_numpy(bool)]
 
 
 def _mode(state: object) -> str | None:
@@ -49,7 +74,8 @@ def current_profiles(inv: Inventory) -> pd.DataFrame:
     prof = inv.profiles
     wanted = p.assign(profile=p["curr_profile"].fillna(p["default_profile"]))[["system", "lpar_id", "profile"]]
     hit = wanted.merge(prof, on=["system", "lpar_id", "profile"])
-    only = prof.groupby(["system", "lpar_id"]).filter(lambda g: len(g) == 1) if not prof.empty else prof
+    only = prof[prof.groupby(["system", "lpar_id"])["profile"].transform("size").eq(1).fillna(False).to_numpy(bool)] \
+        if not prof.empty else prof
     rest = only.merge(hit[["system", "lpar_id"]], on=["system", "lpar_id"], how="left", indicator=True)
     rest = rest[rest["_merge"] == "left_only"].drop(columns="_merge")
     return pd.concat([f for f in (hit, rest) if not f.empty], ignore_index=True) if len(hit) or len(rest) else hit
@@ -96,10 +122,42 @@ def prepare(inv: Inventory, plan: Plan) -> MobilityData:
     prof = prof[keep].rename(columns={c: f"prof_{c}" for c in keep[2:]})
     movers = movers.merge(prof, on=["system", "lpar_id"], how="left").reset_index(drop=True)
     movers["partition"] = movers["partition"].fillna("lpar " + movers["lpar_id"].astype("str"))
-    dest = destinations(inv, plan)
-    cells = movers[["system", "lpar_id", "partition", "lpar_env", "mode"]].merge(dest, on="system")
-    systems = inv.systems.set_index("system", drop=False)
-    return MobilityData(inv, plan, movers, cells.reset_index(drop=True), systems)
+    systems = inv.systems.drop_duplicates("system").set_index("system", drop=False)
+    return MobilityData(inv, plan, movers, _cells(movers, destinations(inv, plan), systems.index), systems)
+
+
+def _cells(movers: pd.DataFrame, dest: pd.DataFrame, names: pd.Index) -> pd.DataFrame:
+    """movers x their destinations, in mover order then destination order (a merge, without the hashing)."""
+    src = names.get_indexer(dest["system"])
+    dst = names.get_indexer(dest["destination"])
+    order = np.argsort(src, kind="stable")
+    src, dst = src[order], dst[order]
+    counts = np.bincount(src[src >= 0], minlength=len(names))
+    starts = np.cumsum(counts) - counts
+    m_src = names.get_indexer(movers["system"])
+    per = np.where(m_src >= 0, counts[np.clip(m_src, 0, None)] if len(names) else 0, 0)
+    mover_i = np.repeat(np.arange(len(movers)), per)
+    offset = np.arange(len(mover_i)) - np.repeat(np.cumsum(per) - per, per)
+    dst_i = dst[starts[m_src[mover_i]] + offset] if len(mover_i) else np.zeros(0, dtype=np.int64)
+    src_i = m_src[mover_i]
+
+    def col(name: str) -> pd.Series:
+        return pd.Series(movers[name].array.take(mover_i), dtype=movers[name].dtype)
+
+    cells = pd.DataFrame({"system": col("system"), "lpar_id": col("lpar_id"), "partition": col("partition"),
+                          "lpar_env": col("lpar_env"), "mode": col("mode"),
+                          "destination": pd.Series(pd.array(np.asarray(names, dtype=object), dtype="str").take(dst_i),
+                                                   dtype="str")})
+    return cells.assign(src_i=src_i.astype(np.int64), dst_i=dst_i.astype(np.int64), mover_i=mover_i.astype(np.int64))
+
+
+def take(frame: pd.DataFrame, codes: np.ndarray, column: str) -> pd.Series:
+    """frame[column] at row positions `codes` (-1 gives NA), as a Series with a fresh RangeIndex."""
+    codes = np.asarray(codes, dtype=np.int64)
+    if column not in frame.columns:
+        return pd.Series([pd.NA] * len(codes), dtype=object)
+    values = frame[column].array
+    return pd.Series(values.take(codes, allow_fill=True), dtype=frame[column].dtype)
 
 
 def blocker_rows(frame: pd.DataFrame, *, status: object = "fail", destination: object = None, resource: object = None,
@@ -129,7 +187,20 @@ def sys_value(data: MobilityData, systems: pd.Series, column: str) -> pd.Series:
     """A systems-frame column looked up for each system name in `systems` (NA when unknown)."""
     if column not in data.systems.columns:
         return pd.Series([pd.NA] * len(systems), index=systems.index, dtype=object)
-    return systems.map(data.systems[column])
+    out = take(data.systems, data.systems.index.get_indexer(systems), column)
+    out.index = systems.index
+    return out
+
+
+def side_value(data: MobilityData, frame: pd.DataFrame, side: str, values: pd.Series) -> pd.Series:
+    """A per-system Series (aligned with `data.systems`) at each row's source (`system`) or `destination`.
+
+    `frame` carries `src_i`/`dst_i` (cells, or rows derived from cells): no per-row hashing.
+    """
+    codes = frame["src_i" if side == "system" else "dst_i"].to_numpy()
+    out = pd.Series(values.array.take(codes, allow_fill=True), dtype=values.dtype)
+    out.index = frame.index
+    return out
 
 
 def uncaptured(inv: Inventory, fragment: str) -> set[str]:

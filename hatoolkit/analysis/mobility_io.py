@@ -9,6 +9,7 @@ that no VIOS reserves. Missing VIOS captures make these rules `unknown`, not sil
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from hatoolkit.analysis import vios as vio
@@ -89,19 +90,12 @@ def ibmi_hosted(d: MobilityData) -> pd.DataFrame:
 
 def vlan(d: MobilityData) -> pd.DataFrame:
     """Every VLAN (and virtual switch) of the partition must be bridged by a VIOS on the destination."""
-    c = d.cells[d.cells["mode"].notna()]
+    c = d.movable
     veth_systems = set(d.inv.virtual_eth["system"])
-    cv = vio.client_vlans(d.inv)
-    per = c.merge(cv[["system", "lpar_id", "vswitch", "vlan_id"]], on=["system", "lpar_id"]).drop_duplicates(
-        ["system", "lpar_id", "destination", "vswitch", "vlan_id"])
-    bridged = vio.bridged_vlans(d.inv)
-    at_dest = bridged[["system", "vswitch", "vlan_id"]].drop_duplicates().rename(columns={"system": "destination"})
-    per = per.merge(at_dest.assign(ok=True), on=["destination", "vswitch", "vlan_id"], how="left")
     listed = veth_systems & lpar_listed(d.inv)
-    dest_known = per["destination"].isin(listed)
-    bad = per[per["ok"].isna() & dest_known]
-    unk_dest = c[~c["destination"].isin(listed)]
-    unk_src = c[~c["system"].isin(veth_systems)]
+    bad = _unbridged(d, c, listed)
+    unk_dest = c[~np.asarray(d.systems.index.isin(listed))[c["dst_i"].to_numpy()]]
+    unk_src = c[~np.asarray(d.systems.index.isin(veth_systems))[c["src_i"].to_numpy()]]
     vl = bad["vlan_id"].astype("str")
     return _concat(
         blocker_rows(bad, destination=bad["destination"], resource=bad["destination"] + "/" + bad["vswitch"] + "/" + vl,
@@ -114,6 +108,48 @@ def vlan(d: MobilityData) -> pd.DataFrame:
         blocker_rows(unk_src, status="unknown", destination=unk_src["destination"],
                      message="virtual Ethernet of " + unk_src["system"] + " not captured: the partition's VLANs are unknown"),
     )
+
+
+def _unbridged(d: MobilityData, c: pd.DataFrame, listed: set[str]) -> pd.DataFrame:
+    """One row per (cell, VLAN of the partition) that no VIOS of the destination bridges (destination captured).
+
+    Each distinct (vswitch, VLAN) is a row of a VLAN x system table of what is bridged where, so a
+    million cells cost array look-ups: the partition's VLANs in the order its adapters list them.
+    """
+    cv = vio.client_vlans(d.inv)
+    bridged = vio.bridged_vlans(d.inv)
+    movers = pd.MultiIndex.from_arrays([d.movers["system"], d.movers["lpar_id"].astype("Int64")])
+    cols = ["system", "lpar_id", "partition", "destination", "vswitch", "vlan_id"]
+    if not movers.is_unique or cv.empty or c.empty:
+        per = c.merge(cv[["system", "lpar_id", "vswitch", "vlan_id"]], on=["system", "lpar_id"]).drop_duplicates(
+            ["system", "lpar_id", "destination", "vswitch", "vlan_id"])
+        at_dest = bridged[["system", "vswitch", "vlan_id"]].drop_duplicates().rename(columns={"system": "destination"})
+        per = per.merge(at_dest.assign(ok=True), on=["destination", "vswitch", "vlan_id"], how="left")
+        return per[per["ok"].isna() & per["destination"].isin(listed)][cols].reset_index(drop=True)
+    keys = pd.concat([cv[["vswitch", "vlan_id"]], bridged[["vswitch", "vlan_id"]]], ignore_index=True)
+    key_id, key_values = pd.MultiIndex.from_frame(keys).factorize()
+    names = d.systems.index
+    table = np.zeros((len(key_values), len(names)), dtype=bool)
+    b_sys = names.get_indexer(bridged["system"])
+    table[key_id[len(cv):][b_sys >= 0], b_sys[b_sys >= 0]] = True
+    owner = movers.get_indexer(pd.MultiIndex.from_arrays([cv["system"], cv["lpar_id"].astype("Int64")]))
+    mine = pd.DataFrame({"m": owner, "k": key_id[:len(cv)]})
+    mine = mine[mine["m"] >= 0].drop_duplicates()  # first mention first
+    mine = mine.iloc[np.argsort(mine["m"].to_numpy(), kind="stable")]
+    m_arr, k_arr = mine["m"].to_numpy(), mine["k"].to_numpy()
+    counts = np.bincount(m_arr, minlength=len(movers))
+    starts = np.cumsum(counts) - counts
+    mi = c["mover_i"].to_numpy()
+    rep = counts[mi]
+    cell = np.repeat(np.arange(len(c)), rep)
+    offset = np.arange(len(cell)) - np.repeat(np.cumsum(rep) - rep, rep)
+    key = k_arr[starts[mi][cell] + offset]
+    dst = c["dst_i"].to_numpy()[cell]
+    known = np.asarray(names.isin(listed))[dst]
+    hit = np.flatnonzero(~table[key, dst] & known)
+    out = c.iloc[cell[hit]][cols[:4]].reset_index(drop=True)
+    return out.assign(vswitch=pd.Series(key_values.get_level_values(0)[key[hit]], dtype="str"),
+                      vlan_id=pd.Series(key_values.get_level_values(1)[key[hit]], dtype="Int64"))
 
 
 def _storage(d: MobilityData) -> pd.DataFrame:
@@ -181,7 +217,7 @@ def lun_visibility(d: MobilityData) -> pd.DataFrame:
     pv = s[s["vios_data"] & (s["backing_type"] == "pv")]
     no_udid = pv[pv["udid"].isna()]
     luns = pv.dropna(subset=["udid"]).drop_duplicates(["system", "lpar_id", "udid"])
-    c = d.cells[d.cells["mode"].notna()]
+    c = d.movable
     per = c.merge(luns[["system", "lpar_id", "udid", "backing_device", "vios_name"]], on=["system", "lpar_id"])
     vios_ids = vio.vios_ids(d.inv)[["system", "lpar_id"]].rename(columns={"lpar_id": "vios_lpar_id"})
     disks = d.inv.disks.merge(vios_ids, on=["system", "vios_lpar_id"])

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from hatoolkit.analysis import hardware as hw
-from hatoolkit.analysis.mobility_data import MobilityData, blocker_rows, empty_blockers, sys_value
+from hatoolkit.analysis.mobility_data import MobilityData, blocker_rows, empty_blockers, side_value, sys_value
 
 
 def _concat(*parts: pd.DataFrame) -> pd.DataFrame:
@@ -65,7 +66,9 @@ def _os_check(env: object, text: object) -> tuple[str, str] | None:
 def os_level(d: MobilityData) -> pd.DataFrame:
     """OS below the LPM minimum (AIX 5.3 TL7, RHEL 5.1, SLES 10 SP1, IBM i 7.1 TR4 on POWER7 firmware 7x0_08x+)."""
     m = d.movers[d.movers["mode"].notna()]
-    results = [_os_check(e, t) for e, t in zip(m["lpar_env"], m["os_version"], strict=True)]
+    seen: dict[tuple[object, object], tuple[str, str] | None] = {}  # a fleet repeats a few OS levels many times
+    results = [seen[k] if k in seen else seen.setdefault(k, _os_check(*k))
+               for k in zip(m["lpar_env"], m["os_version"], strict=True)]
     status = pd.Series([r[0] if r else None for r in results], index=m.index, dtype="str")
     message = pd.Series([r[1] if r else None for r in results], index=m.index, dtype="str")
     bad, unk = m[status == "fail"], m[status == "unknown"]
@@ -75,9 +78,11 @@ def os_level(d: MobilityData) -> pd.DataFrame:
                      fix=bad["system"] + "/" + bad["partition"] + ": upgrade the operating system"),
         blocker_rows(unk, status="unknown", evidence=ev[unk.index], message=message[unk.index]),
     ]
-    c = d.cells[(d.cells["mode"].notna()) & (d.cells["lpar_env"] == "os400")]
+    c = d.movable[(d.movable["lpar_env"] == "os400").to_numpy(bool)]
+    gens = pd.Series([hw.generation(t) for t in d.systems["type_model"]], dtype="float64") \
+        if "type_model" in d.systems else pd.Series([np.nan] * len(d.systems), dtype="float64")
     for side, column in (("source", "system"), ("destination", "destination")):
-        gen = sys_value(d, c[column], "type_model").map(hw.generation)
+        gen = side_value(d, c, column, gens)
         old, p7 = c[gen.notna() & gen.lt(70)], c[gen.isin([70, 75])]
         parts.append(blocker_rows(old, destination=old["destination"], resource=old[column],
                                   message="IBM i LPM needs POWER7 or later; " + old[column] + f" ({side}) is "

@@ -5,7 +5,7 @@ the prerequisite broken, `unknown` when the data needed to decide is missing (na
 silence. `fix` names the one change that removes the blocker, so blockers can be ranked by how
 many moves a single fix unblocks. Sources: reference §C (IBM "Configuration validation for
 partition mobility", HMC MigrationRequirements, Power8/9/10 LPM pages, IBM i LPM requirements).
-Destination capacity is not a rule here: it belongs to analysis.capacity (wired after issue 4).
+Destination capacity is mobility_capacity's rule, on analysis.capacity's arithmetic.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from hatoolkit.analysis import hardware as hw
@@ -22,6 +23,7 @@ from hatoolkit.analysis.mobility_data import (
     blocker_rows,
     empty_blockers,
     lpar_listed,
+    side_value,
     sys_value,
 )
 
@@ -56,90 +58,119 @@ def _active(frame: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- systems
 
 
+def _sys_series(d: MobilityData, column: str, dtype: str = "object") -> pd.Series:
+    """A systems column (aligned with d.systems), all NA when the column is absent."""
+    if column in d.systems.columns:
+        return d.systems[column].reset_index(drop=True)
+    return pd.Series([pd.NA] * len(d.systems), dtype=dtype)
+
+
+def _generations(d: MobilityData) -> pd.Series:
+    return pd.Series([hw.generation(t) for t in _sys_series(d, "type_model")], dtype="float64")
+
+
 def system_capability(d: MobilityData) -> Rows:
     """Source and destination capable of this kind of mobility, and a generation pair IBM supports."""
-    c = d.cells[d.cells["mode"].notna()]
+    c = d.movable
+    mode = d.moving
     parts = []
     for side, column in (("source", "system"), ("destination", "destination")):
-        for mode in ("active", "inactive"):
-            attr = f"{mode}_lpar_mobility_capable"
-            sub = c[c["mode"] == mode]
-            flag = sys_value(d, sub[column], attr).map(_flag)
-            bad, unknown = sub[flag.eq(False)], sub[flag.isna()]
+        codes = c["src_i" if side == "source" else "dst_i"].to_numpy()
+        for moving in ("active", "inactive"):
+            attr = f"{moving}_lpar_mobility_capable"
+            flags = _sys_series(d, attr, "boolean").astype("boolean")
+            state = np.where(flags.isna().to_numpy(bool), 2, flags.fillna(True).to_numpy(bool).astype(int))  # 0 no 1 yes
+            at = np.where(codes >= 0, state[np.clip(codes, 0, None)] if len(state) else 2, 2)
+            this = mode == moving
+            bad, unknown = c[this & (at == 0)], c[this & (at == 2)]
             parts.append(blocker_rows(bad, destination=bad["destination"], resource=bad[column],
-                                      message=bad[column] + f" ({side}) is not capable of {mode} partition mobility",
-                                      evidence=f"{attr}=0", fix=bad[column] + f": enable {mode} partition mobility "
+                                      message=bad[column] + f" ({side}) is not capable of {moving} partition mobility",
+                                      evidence=f"{attr}=0", fix=bad[column] + f": enable {moving} partition mobility "
                                       "(PowerVM Enterprise Edition)"))
             parts.append(blocker_rows(unknown, status="unknown", destination=unknown["destination"],
                                       resource=unknown[column], evidence=f"{attr}=unknown",
                                       message=unknown[column] + f" ({side}): {attr} not captured or unavailable "
                                       "(system powered off?)"))
-    gen_src = sys_value(d, c["system"], "type_model").map(hw.generation)
-    gen_dst = sys_value(d, c["destination"], "type_model").map(hw.generation)
-    known = gen_src.notna() & gen_dst.notna()
-    ok = pd.Series([hw.lpm_pair_supported(int(a), int(b)) if k else True
-                    for a, b, k in zip(gen_src, gen_dst, known, strict=True)], index=c.index)
+    gens = _generations(d)
+    gen_src = side_value(d, c, "system", gens).to_numpy(dtype=float)
+    gen_dst = side_value(d, c, "destination", gens).to_numpy(dtype=float)
+    known = ~np.isnan(gen_src) & ~np.isnan(gen_dst)
+    ok = np.ones(len(c), dtype=bool)
+    if known.any():  # decide each pair of the few distinct generations once, then look cells up
+        values = np.unique(gens.dropna().to_numpy(dtype=float))
+        table = np.array([[hw.lpm_pair_supported(int(a), int(b)) for b in values] for a in values], dtype=bool)
+        ok[known] = table[np.searchsorted(values, gen_src[known]), np.searchsorted(values, gen_dst[known])]
     bad = c[known & ~ok]
-    names = gen_src[bad.index].map(hw.generation_name).astype("str") + " -> " \
-        + gen_dst[bad.index].map(hw.generation_name).astype("str")
+    names = pd.Series([f"{hw.generation_name(int(a))} -> {hw.generation_name(int(b))}"
+                       for a, b in zip(gen_src[known & ~ok], gen_dst[known & ~ok], strict=True)],
+                      index=bad.index, dtype="str")
+    model = _sys_series(d, "type_model", "str").astype("str")
     parts.append(blocker_rows(bad, destination=bad["destination"], resource=bad["destination"],
                               message=names + ": IBM does not support partition mobility between these generations",
-                              evidence="type_model=" + sys_value(d, bad["system"], "type_model").astype("str") + " -> "
-                              + sys_value(d, bad["destination"], "type_model").astype("str"),
-                              fix=None))
+                              evidence="type_model=" + side_value(d, bad, "system", model) + " -> "
+                              + side_value(d, bad, "destination", model), fix=None))
     unk = c[~known]
-    which = sys_value(d, unk["system"], "type_model").astype("str").where(gen_src[unk.index].isna(),
-                                                                          sys_value(d, unk["destination"], "type_model").astype("str"))
+    which = side_value(d, unk, "system", model).where(np.isnan(gen_src[~known]),
+                                                      side_value(d, unk, "destination", model))
     parts.append(blocker_rows(unk, status="unknown", destination=unk["destination"], resource=unk["destination"],
-                              message="processor generation of type-model " + which + " is not known to hatoolkit",
-                              evidence="type_model=" + which))
+                              message="processor generation of type-model " + which.astype("str")
+                              + " is not known to hatoolkit", evidence="type_model=" + which.astype("str")))
     return _concat(*parts)
+
+
+def _msp_status(d: MobilityData) -> tuple[np.ndarray, pd.Series]:
+    """Per system (aligned with d.systems): 0 ok, 1 fail, 2 unknown; and the evidence text."""
+    v = vio.vios_ids(d.inv)
+    v = v.assign(usable=(v["msp"].fillna(False).astype(bool) & (v["state"].str.lower() == "running")
+                         & (v["rmc_state"].str.lower() == "active")).fillna(False).astype(bool),
+                 undecided=(v["msp"].isna() | v["rmc_state"].isna()).astype(bool),
+                 text=v["name"].astype("str").fillna("<NA>") + ":msp=" + v["msp"].astype("Int64").astype("str").fillna("unknown"))
+    g = v.groupby("system", sort=False)
+    names = d.systems.index
+    usable = g["usable"].any().reindex(names, fill_value=False).to_numpy(bool)
+    undecided = g["undecided"].any().reindex(names, fill_value=False).to_numpy(bool)
+    has_vios = names.isin(set(v["system"]))
+    listed = names.isin(lpar_listed(d.inv))
+    text = g["text"].agg(" ".join).reindex(names).fillna("vios=none")
+    state = np.select([~listed, usable, ~has_vios, undecided], [2, 0, 1, 2], 1)
+    text = text.where(has_vios, "no VIOS partition").where(listed, "partitions=not captured")
+    return state, pd.Series(text.to_numpy(), dtype="str")
 
 
 def msp(d: MobilityData) -> Rows:
     """Active LPM needs a running mover service partition (msp=1, RMC active) on both systems."""
-    v = vio.vios_ids(d.inv)
-    usable = v[(v["msp"].fillna(False).astype(bool)) & (v["state"].str.lower() == "running")
-               & (v["rmc_state"].str.lower() == "active")]
-    status: dict[str, tuple[str, str]] = {}
-    listed = lpar_listed(d.inv)
-    for system in d.systems.index:
-        mine = v[v["system"] == system]
-        if system not in listed:
-            status[system] = ("unknown", "partitions=not captured")
-            continue
-        text = " ".join(f"{n}:msp={'unknown' if pd.isna(m) else int(bool(m))}"
-                        for n, m in zip(mine["name"], mine["msp"], strict=True)) or "vios=none"
-        if (usable["system"] == system).any():
-            status[system] = ("ok", text)
-        elif mine.empty:
-            status[system] = ("fail", "no VIOS partition")
-        elif mine["msp"].isna().any() or mine["rmc_state"].isna().any():
-            status[system] = ("unknown", text)
-        else:
-            status[system] = ("fail", text)
-    c = _active(d.cells)
+    states, texts = _msp_status(d)
+    c = d.movable
+    active = d.moving == "active"
     parts = []
     for side, column in (("source", "system"), ("destination", "destination")):
-        state = c[column].map(lambda s: status.get(s, ("unknown", "vios=not captured"))[0])
-        text = c[column].map(lambda s: status.get(s, ("unknown", "vios=not captured"))[1])
-        bad, unk = c[state == "fail"], c[state == "unknown"]
+        codes = c["src_i" if column == "system" else "dst_i"].to_numpy()
+        state = np.where(codes >= 0, states[np.clip(codes, 0, None)] if len(states) else 2, 2)
+        bad, unk = c[active & (state == 1)], c[active & (state == 2)]
         parts.append(blocker_rows(bad, destination=bad["destination"], resource=bad[column],
                                   message=bad[column] + f" ({side}) has no running VIOS with msp=1 and RMC active",
-                                  evidence=text[bad.index], fix=bad[column] + ": set msp=1 on a running VIOS"))
+                                  evidence=side_value(d, bad, column, texts),
+                                  fix=bad[column] + ": set msp=1 on a running VIOS"))
         parts.append(blocker_rows(unk, status="unknown", destination=unk["destination"], resource=unk[column],
                                   message=unk[column] + f" ({side}): VIOS msp or rmc_state not captured "
-                                  "(lssyscfg -r lpar -F name,msp,rmc_state)", evidence=text[unk.index]))
+                                  "(lssyscfg -r lpar -F name,msp,rmc_state)",
+                                  evidence=side_value(d, unk, column, texts).fillna("vios=not captured")))
     return _concat(*parts)
 
 
 def lmb(d: MobilityData) -> Rows:
     """Source and destination must use the same logical memory block (memory region) size."""
-    c = d.cells[d.cells["mode"].notna()]
-    a, b = sys_value(d, c["system"], "mem_region_size_mb"), sys_value(d, c["destination"], "mem_region_size_mb")
-    known = a.notna() & b.notna()
-    bad = c[known & (a != b)]
+    c = d.movable
+    lmb_mb = _sys_series(d, "mem_region_size_mb", "Int64").astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    src, dst = c["src_i"].to_numpy(), c["dst_i"].to_numpy()
+    a_np = np.where(src >= 0, lmb_mb[np.clip(src, 0, None)], np.nan) if len(lmb_mb) else np.full(len(c), np.nan)
+    b_np = np.where(dst >= 0, lmb_mb[np.clip(dst, 0, None)], np.nan) if len(lmb_mb) else np.full(len(c), np.nan)
+    known = ~np.isnan(a_np) & ~np.isnan(b_np)
+    bad = c[known & (a_np != b_np)]
     unk = c[~known]
+    lmb_sys = _sys_series(d, "mem_region_size_mb", "Int64")
+    a = pd.concat([side_value(d, bad, "system", lmb_sys), side_value(d, unk, "system", lmb_sys)])
+    b = pd.concat([side_value(d, bad, "destination", lmb_sys), side_value(d, unk, "destination", lmb_sys)])
     ev = "mem_region_size=" + a.astype("str") + "->" + b.astype("str")
     return _concat(
         blocker_rows(bad, destination=bad["destination"], resource=bad["destination"], evidence=ev[bad.index],
@@ -244,42 +275,64 @@ def rmc(d: MobilityData) -> Rows:
 
 def compat_mode(d: MobilityData) -> Rows:
     """The partition's processor compatibility mode (current if active, preferred if inactive) exists on the destination."""
-    c = d.cells[d.cells["mode"].notna()].merge(
-        d.movers[["system", "lpar_id", "curr_lpar_proc_compat_mode", "desired_lpar_proc_compat_mode",
-                  "prof_lpar_proc_compat_mode"]], on=["system", "lpar_id"])
-    preferred = c["prof_lpar_proc_compat_mode"].fillna(c["desired_lpar_proc_compat_mode"])
-    mode = c["curr_lpar_proc_compat_mode"].where(c["mode"] == "active", preferred)
-    norm = mode.map(hw.compat_mode)
-    supported = sys_value(d, c["destination"], "lpar_proc_compat_modes").map(hw.compat_modes)
-    ok = pd.Series([(n == "DEFAULT" and md == "inactive") or (s is not None and n in s)
-                    for n, s, md in zip(norm, supported, c["mode"], strict=True)], index=c.index)
-    unknown = ~ok & (norm.isna() | supported.isna())
-    bad = c[~ok & ~unknown]
-    u = c[unknown]
-    which = pd.Series(["current" if md == "active" else "preferred" for md in c["mode"]], index=c.index)
-    modes = sys_value(d, bad["destination"], "lpar_proc_compat_modes").map(lambda t: ",".join(t)).astype("str")
+    c = d.movable
+    m = d.movers
+    preferred = m["desired_lpar_proc_compat_mode"]
+    if "prof_lpar_proc_compat_mode" in m:
+        preferred = m["prof_lpar_proc_compat_mode"].fillna(preferred)
+    raw = m["curr_lpar_proc_compat_mode"].where(m["mode"] == "active", preferred)  # per mover
+    norm = raw.map(hw.compat_mode)
+    vocab = sorted({x for x in norm if isinstance(x, str)})
+    index = {x: i for i, x in enumerate(vocab)}
+    mode_i = np.array([index.get(x, -1) if isinstance(x, str) else -1 for x in norm], dtype=np.int64)
+    sets = [hw.compat_modes(t) for t in _sys_series(d, "lpar_proc_compat_modes")]
+    known_dest = np.array([s is not None for s in sets], dtype=bool)
+    offered = np.array([[s is not None and x in s for s in sets] for x in vocab], dtype=bool).reshape(len(vocab), len(sets))
+    mi = mode_i[c["mover_i"].to_numpy()]
+    dst = c["dst_i"].to_numpy()
+    cell_mode = d.moving
+    inactive_default = (cell_mode == "inactive") & (mi == index.get("DEFAULT", -2))
+    has = (mi >= 0) & (dst >= 0)
+    supported = np.zeros(len(c), dtype=bool)
+    supported[has] = offered[mi[has], dst[has]] if len(vocab) else False
+    ok = inactive_default | supported
+    dest_known = np.zeros(len(c), dtype=bool)
+    dest_known[dst >= 0] = known_dest[dst[dst >= 0]]
+    unknown = ~ok & ((mi < 0) | ~dest_known)
+    bad, u = c[~ok & ~unknown], c[unknown]
+    # Texts of a partition (its mode, its name) and of a destination (its modes) are built once each, then joined.
+    which = pd.Series(np.where(m["mode"].to_numpy(dtype=object) == "active", "current", "preferred"), dtype="str")
+    ident = m["system"].astype("str") + "/" + m["partition"].astype("str")
+    says = which + " processor compatibility mode " + raw.astype("str") + " is not supported by "
+    ev_mode = "lpar_proc_compat_mode=" + raw.astype("str")
+    fix = ident + ": set the preferred compatibility mode to one "
+    listed = pd.Series([" destination_modes=" + ",".join(t) if isinstance(t, tuple | list) else " destination_modes=unknown"
+                        for t in _sys_series(d, "lpar_proc_compat_modes")], dtype="str")
+
+    def mover(frame: pd.DataFrame, values: pd.Series) -> pd.Series:
+        return pd.Series(values.array.take(frame["mover_i"].to_numpy()), index=frame.index, dtype="str")
+
     return _concat(
-        blocker_rows(bad, destination=bad["destination"], resource=bad["system"] + "/" + bad["partition"],
-                     message=which[bad.index] + " processor compatibility mode " + mode[bad.index].astype("str")
-                     + " is not supported by " + bad["destination"],
-                     evidence="lpar_proc_compat_mode=" + mode[bad.index].astype("str") + " destination_modes=" + modes,
-                     fix=bad["system"] + "/" + bad["partition"] + ": set the preferred compatibility mode to one "
-                     + bad["destination"] + " supports and restart"),
-        blocker_rows(u, status="unknown", destination=u["destination"],
-                     evidence="lpar_proc_compat_mode=" + mode[u.index].astype("str"),
+        blocker_rows(bad, destination=bad["destination"], resource=mover(bad, ident),
+                     message=mover(bad, says) + bad["destination"],
+                     evidence=mover(bad, ev_mode) + side_value(d, bad, "destination", listed),
+                     fix=mover(bad, fix) + bad["destination"] + " supports and restart"),
+        blocker_rows(u, status="unknown", destination=u["destination"], evidence=mover(u, ev_mode),
                      message="compatibility mode of the partition or modes of " + u["destination"] + " not captured"),
     )
 
 
 def name_clash(d: MobilityData) -> Rows:
     """The destination must not already have a partition of the same name."""
-    c = d.cells[d.cells["mode"].notna()]
+    c = d.movable
     p = d.inv.partitions
-    listed = set(p["system"])
+    listed = pd.Series(d.systems.index.isin(set(p["system"])))
     taken = p[["system", "name", "lpar_id"]].rename(columns={"system": "destination", "name": "partition",
                                                              "lpar_id": "dest_lpar_id"})
-    hit = c.merge(taken, on=["destination", "partition"])
-    unk = c[~c["destination"].isin(listed)]
+    shared = taken.groupby("partition")["destination"].transform("nunique").gt(1)  # a name on 2+ systems
+    candidates = c[c["partition"].isin(set(taken.loc[shared.to_numpy(bool), "partition"]))]
+    hit = candidates.merge(taken, on=["destination", "partition"])
+    unk = c[~side_value(d, c, "destination", listed).fillna(False).to_numpy(bool)]
     return _concat(
         blocker_rows(hit, destination=hit["destination"], resource=hit["destination"] + "/" + hit["partition"],
                      message="a partition named " + hit["partition"] + " already exists on " + hit["destination"]

@@ -23,8 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_array
 
 UNBOUNDED = np.int64(1) << np.int64(60)
 # Work limits of the exact solver, in branch-and-bound nodes (deterministic, unlike a time limit).
@@ -91,9 +89,9 @@ def _orders(p: Problem) -> list[np.ndarray]:
             np.argsort(-rel_m, kind="stable"), np.argsort(-(rel_p + rel_m), kind="stable")]
 
 
-def heuristic(p: Problem) -> tuple[str, np.ndarray]:
+def heuristic(p: Problem, first: np.ndarray | None = None) -> tuple[str, np.ndarray]:
     """First-fit decreasing, then cheap variants (other orders, best fit); the first complete placement wins."""
-    first = first_fit_decreasing(p)
+    first = first_fit_decreasing(p) if first is None else first
     if (first >= 0).all():
         return "ffd", first
     for order in _orders(p):
@@ -127,35 +125,47 @@ def _symmetric(p: Problem, allowed: np.ndarray) -> np.ndarray:
 def first_fit_decreasing(p: Problem, order: np.ndarray | None = None, *, best_fit: bool = False) -> np.ndarray:
     """Place items largest first, each on the first bin with room in every dimension.
 
-    `best_fit`: on the bin that room is tightest in instead (least normalised room left).
+    `best_fit`: on the bin that room is tightest in instead (least normalised room left). First fit
+    looks at the bins a block at a time (growing), so an estate with room everywhere costs a few
+    bins per item, not all of them; the bin chosen is the same.
     """
     n, m = p.shape
-    load_p = np.zeros(m, dtype=np.int64)
-    load_m = np.zeros(m, dtype=np.int64)
+    room_p = p.proc_cap.astype(np.int64, copy=True)
+    room_m = p.mem_cap.astype(np.int64, copy=True)
     load_pool = np.zeros(p.pool_cap.size, dtype=np.int64)
+    pooled = (p.pool >= 0).any(axis=1) if p.pool_cap.size else np.zeros(n, dtype=bool)
     out = np.full(n, -1, dtype=np.int64)
     scale_p, scale_m = _total(p.proc_cap), _total(p.mem_cap)
     if order is None:
         order = _orders(p)[0]
-    for i in order:
-        ok = (load_p + p.proc[i] <= p.proc_cap) & (load_m + p.mem[i] <= p.mem_cap) & \
-            (p.proc[i] < UNBOUNDED) & (p.mem[i] < UNBOUNDED)
-        if p.pool_cap.size:
-            g = p.pool[i]
-            has = g >= 0
+
+    def fits(i: int, a: int, b: int) -> np.ndarray:
+        proc, mem = p.proc[i, a:b], p.mem[i, a:b]
+        ok = (proc <= room_p[a:b]) & (mem <= room_m[a:b]) & (proc < UNBOUNDED) & (mem < UNBOUNDED)
+        if pooled[i]:
+            g = p.pool[i, a:b]
             gi = np.clip(g, 0, None)
-            ok &= ~has | (load_pool[gi] + p.proc[i] <= p.pool_cap[gi])
-        hits = np.flatnonzero(ok)
-        if hits.size:
-            if best_fit and hits.size > 1:
-                room = np.maximum((p.proc_cap[hits] - load_p[hits] - p.proc[i, hits]) / scale_p,
-                                  (p.mem_cap[hits] - load_m[hits] - p.mem[i, hits]) / scale_m)
-                t = hits[int(np.argmin(room))]
-            else:
-                t = hits[0]
+            ok &= (g < 0) | (load_pool[gi] + proc <= p.pool_cap[gi])
+        return ok
+
+    for i in order:
+        t = -1
+        if best_fit:
+            hits = np.flatnonzero(fits(i, 0, m))
+            if hits.size:
+                room = np.maximum((room_p[hits] - p.proc[i, hits]) / scale_p, (room_m[hits] - p.mem[i, hits]) / scale_m)
+                t = int(hits[int(np.argmin(room))])
+        else:
+            a, block = 0, 32
+            while a < m and t < 0:
+                ok = fits(i, a, min(a + block, m))
+                if ok.any():
+                    t = a + int(ok.argmax())
+                a, block = a + block, block * 4
+        if t >= 0:
             out[i] = t
-            load_p[t] += p.proc[i, t]
-            load_m[t] += p.mem[i, t]
+            room_p[t] -= p.proc[i, t]
+            room_m[t] -= p.mem[i, t]
             if p.pool_cap.size and p.pool[i, t] >= 0:
                 load_pool[p.pool[i, t]] += p.proc[i, t]
     return out
@@ -163,6 +173,10 @@ def first_fit_decreasing(p: Problem, order: np.ndarray | None = None, *, best_fi
 
 def _milp(p: Problem, allowed: np.ndarray, *, exact: bool) -> tuple[int, np.ndarray | None]:
     """exact=True: every item placed (feasibility); False: maximise placed weight. -> (status, assignment)."""
+    # Imported here: most estates are decided by first fit, and scipy.optimize costs a quarter second to import.
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import coo_array
+
     n = p.shape[0]
     pairs = np.argwhere(allowed)
     nv = len(pairs)
@@ -205,9 +219,12 @@ def solve(p: Problem) -> Solution:
         return Solution(True, "trivial", np.zeros(0, dtype=np.int64))
     if m == 0:
         return Solution(False, "oversize", np.full(n, -1, dtype=np.int64))
+    first = first_fit_decreasing(p)
+    if (first >= 0).all():  # a witness: no bound or proof can say otherwise
+        return Solution(True, "ffd", first)
     allowed = _fit_alone(p)
     proof = _sum_bound(p) or ("oversize" if not allowed.any(axis=1).all() else None)
-    method, ffd = heuristic(p) if proof is None else ("ffd", first_fit_decreasing(p))
+    method, ffd = heuristic(p, first) if proof is None else ("ffd", first)
     if proof is None and (ffd >= 0).all():
         return Solution(True, method, ffd)
     allowed = _symmetric(p, allowed)

@@ -10,6 +10,7 @@ shutting the destinations' preemptible partitions, with or without activating in
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,6 +31,14 @@ class Scenario:
     destinations: tuple[str, ...]
     kind: str  # pair | pool | any | reverse
     pool: str | None = None
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Scenarios key every cache; hashing 999 destination names on each look-up would cost more than the look-up.
+        object.__setattr__(self, "_hash", hash((self.failed, self.destinations, self.kind, self.pool)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @property
     def destination(self) -> str:
@@ -71,9 +80,11 @@ def scenarios_of(inv: Inventory, plan: Plan) -> tuple[Scenario, ...]:
     if not plan.pairs and not plan.pools:
         # "Survive the loss of any one other" needs an other: a lone system gives no scenario (and
         # the checks report zero evaluated, not a pass).
-        systems = sorted(inv.systems["system"])
-        for system in systems if len(systems) > 1 else ():
-            add(Scenario(system, tuple(s for s in systems if s != system), "any"))
+        systems = tuple(sorted(inv.systems["system"]))
+        unique = len(set(systems)) == len(systems)
+        for i, system in enumerate(systems if len(systems) > 1 else ()):
+            others = systems[:i] + systems[i + 1:] if unique else tuple(s for s in systems if s != system)
+            add(Scenario(system, others, "any"))
     for pair in plan.pairs:
         add(Scenario(pair.backup, (pair.production,), "reverse"))
     return tuple(out)
@@ -84,16 +95,37 @@ class PlacementData:
     """The arrays behind a placement; its frames are built from them only when someone reads them."""
 
     destinations: tuple[str, ...]
-    sub: pd.DataFrame  # the scenario's partitions (analysis.demand columns)
+    partitions: pd.DataFrame | Callable[[], pd.DataFrame]  # the scenario's partitions (analysis.demand columns) ...
+    rows: np.ndarray | None  # ... of which this placement places these (None: all)
     critical: np.ndarray  # (n,)
-    proc: np.ndarray  # (n, m) processing units on each destination (NaN unknown)
-    mem: np.ndarray  # (n, m) MB on each destination
-    factor: np.ndarray  # (n, m) rPerf scale
+    proc: np.ndarray  # (n, u) processing units on each kind of destination (NaN unknown)
+    mem: np.ndarray  # (n, u) MB on each kind of destination
+    factor: np.ndarray  # (n, u) rPerf scale
     assignment: np.ndarray  # (n,) destination index, -1 unplaced
-    supplies: list  # analysis.supply.Supply (with the variant's options) or None, per destination
+    supplies: Sequence  # analysis.supply.Supply or None, per destination (option-independent fields)
     cap_p: np.ndarray  # (m,) processing units the variant offers (NaN unknown)
     cap_m: np.ndarray  # (m,) MB
     preempt: bool
+    # Destinations alike in per-core performance and memory block size see a partition alike: `col`
+    # maps each of the m destinations to its kind (a column of proc/mem/factor). None: u = m.
+    col: np.ndarray | None = None
+
+    def column(self, t: np.ndarray) -> np.ndarray:
+        return t if self.col is None else self.col[t]
+
+    @functools.cached_property
+    def sub(self) -> pd.DataFrame:
+        """The partitions this placement places (built when first read)."""
+        frame = self.partitions() if callable(self.partitions) else self.partitions
+        if self.rows is None:
+            return frame
+        out = frame.take(self.rows)
+        out.index = pd.RangeIndex(len(out))
+        return out
+
+    @property
+    def size(self) -> int:
+        return len(self.critical)
 
 
 def row_min(a: np.ndarray) -> np.ndarray:
@@ -109,7 +141,7 @@ def items_frame(d: PlacementData) -> pd.DataFrame:
     rows = np.arange(n)
 
     def pick(a: np.ndarray) -> np.ndarray:
-        return np.where(placed, a[rows, idx], np.nan) if a.shape[1] else np.full(n, np.nan)
+        return np.where(placed, a[rows, d.column(idx)], np.nan) if a.shape[1] else np.full(n, np.nan)
 
     return pd.DataFrame({
         "system": d.sub["system"], "lpar_id": d.sub["lpar_id"], "partition": d.sub["partition"],
@@ -129,8 +161,9 @@ def targets_frame(d: PlacementData) -> pd.DataFrame:
     placed = d.assignment >= 0
     where = d.assignment[placed]
     rows = np.flatnonzero(placed)
-    used_p = np.bincount(where, weights=np.nan_to_num(d.proc[rows, where]), minlength=m) if m else np.zeros(0)
-    used_m = np.bincount(where, weights=np.nan_to_num(d.mem[rows, where]), minlength=m) if m else np.zeros(0)
+    kind = d.column(where)
+    used_p = np.bincount(where, weights=np.nan_to_num(d.proc[rows, kind]), minlength=m) if m else np.zeros(0)
+    used_m = np.bincount(where, weights=np.nan_to_num(d.mem[rows, kind]), minlength=m) if m else np.zeros(0)
     count = np.bincount(where, minlength=m) if m else np.zeros(0, dtype=np.int64)
 
     def attr(name: str, default: object = None) -> list:

@@ -335,7 +335,7 @@ def dedicated_cores_unavailable(inv: Inventory, plan: Plan) -> Outcome:
     for sc in fa.primary():
         v = fa.allowed(sc)
         p = fa.placement(sc, v, dims=("proc",), dedicated_only=True)
-        if p.items.empty:
+        if not p.data.size:
             continue
         if p.status == "unknown":
             found.append(_unknown(sc, p, f"{sc.failed}'s dedicated partitions get whole cores on {sc.destination}"))

@@ -4,16 +4,18 @@ Each check reports one LPM prerequisite from analysis.mobility (the readiness ma
 the same rules, so the heatmap and the findings never disagree). `system` is the source,
 `destination` the target (empty when the blocker holds for every destination), `status=unknown`
 names the data that was missing. VIOS partitions are not candidates. Virtual I/O prerequisites
-are in mobility_io.py. Destination capacity (HA219) is wired to analysis.capacity separately.
+are in mobility_io.py. Destination capacity (HA219) uses analysis.capacity's arithmetic.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
+import numpy as np
 import pandas as pd
 
-from hatoolkit.analysis.mobility import blockers
+from hatoolkit.analysis.mobility import rule_blockers
 from hatoolkit.analysis.mobility_data import prepare
 from hatoolkit.checks.registry import Outcome, check, outcome, rows
 from hatoolkit.model.findings import Severity
@@ -31,8 +33,7 @@ def rule_outcome(inv: Inventory, plan: Plan, rule: str, *, per_destination: bool
     per-pair detail.
     """
     data = prepare(inv, plan)
-    b = blockers(inv, plan)
-    b = b[b["rule"] == rule]
+    b = rule_blockers(inv, plan)[rule]
     evaluated = len(data.cells) if per_destination else len(data.movers)
     b = b.assign(resource=b["resource"].fillna(b["system"] + "/" + b["partition"]))
     b = _merge_destinations(b)
@@ -42,25 +43,56 @@ def rule_outcome(inv: Inventory, plan: Plan, rule: str, *, per_destination: bool
 
 
 def _merge_destinations(b: pd.DataFrame) -> pd.DataFrame:
+    """One row per (partition, resource, status, evidence): destinations sorted and `;`-joined, and the
+    first row's message naming the others ("DR-1 (and PRD-2)", or "(and 12 other destinations)")."""
     if b.empty or b["destination"].isna().all():
         return b
     key = ["system", "partition", "resource", "status", "evidence"]
-    sized = b.groupby(key, dropna=False, sort=False)["destination"].transform("size")
-    single = b[sized <= 1]
-    groups = []
-    for _, group in b[sized > 1].groupby(key, dropna=False, sort=False):
-        dests = sorted(d for d in group["destination"].dropna().unique())
-        first = group.iloc[0]
-        message = str(first["message"])
-        if isinstance(first["destination"], str):
-            others = [d for d in dests if d != first["destination"]]
-            listed = f"{first['destination']} (and {', '.join(others)})" if len(others) <= 3 else \
-                f"{first['destination']} (and {len(others)} other destinations)"
-            message = re.sub(rf"(?<![\w-]){re.escape(first['destination'])}(?![\w-])", listed, message, count=1)
-        groups.append(first.to_frame().T.assign(destination=";".join(dests), message=message))
-    merged = pd.concat([single, *groups], ignore_index=True) if groups else single
+    gid = b.groupby(key, dropna=False, sort=False).ngroup().to_numpy()
+    size = np.bincount(gid)[gid]
+    many = size > 1
+    if not many.any():
+        return b
+    first_seen = ~pd.Series(gid).duplicated().to_numpy()
+    first = b.iloc[np.flatnonzero(many & first_seen)]  # groups in order of first appearance
+    # Sorted unique destinations of each group: integer sort on (group, sorted destination code).
+    code, names = pd.factorize(b["destination"], sort=True)
+    g, c = gid[many], code[many]
+    keep = c >= 0
+    g, c = g[keep], c[keep]
+    order = np.lexsort((c, g))
+    g, c = g[order], c[order]
+    new = np.r_[True, (g[1:] != g[:-1]) | (c[1:] != c[:-1])] if len(g) else np.zeros(0, dtype=bool)
+    g, c = g[new], c[new]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]]) if len(g) else g
+    ends = np.r_[starts[1:], len(g)].astype(np.int64)
+    labels = np.asarray(names, dtype=object)
+    lists = {int(g[a]): labels[c[a:z]].tolist() for a, z in zip(starts, ends, strict=True)}
+    dests = [lists.get(int(x)) for x in gid[many & first_seen]]
+    messages = [_listed(str(m), d, others if isinstance(others, list) else [])
+                for m, d, others in zip(first["message"], first["destination"], dests, strict=True)]
+    joined = [";".join(x) if isinstance(x, list) else "" for x in dests]
+    merged = first.assign(destination=pd.Series(joined, index=first.index, dtype="str"),
+                          message=pd.Series(messages, index=first.index, dtype="str"))
+    merged = pd.concat([b[~many], merged], ignore_index=True)
     return merged.astype({c: "str" for c in ("system", "partition", "resource", "destination", "status",
                                             "message", "evidence") if c in merged.columns})
+
+
+def _listed(message: str, first: object, dests: list[str]) -> str:
+    """The message with its first mention of `first` replaced by the list of every destination."""
+    if not isinstance(first, str):
+        return message
+    others = [d for d in dests if d != first]
+    listed = f"{first} (and {', '.join(others)})" if len(others) <= 3 else \
+        f"{first} (and {len(others)} other destinations)"
+    return _mention(first).sub(lambda _: listed, message, count=1)
+
+
+@functools.lru_cache(maxsize=4096)
+def _mention(name: str) -> re.Pattern[str]:
+    """The name as a whole word (names hold `-`): `DR-1` is not found inside `DR-10`."""
+    return re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
 
 
 @check("HA201", Severity.HIGH,
@@ -222,3 +254,19 @@ def lpm_os_level(inv: Inventory, plan: Plan) -> Outcome:
     is reported as unknown, not as a pass.
     """
     return rule_outcome(inv, plan, "os_level", per_destination=True)
+
+
+@check("HA219", Severity.MEDIUM,
+       remediation="Free processors or memory on the destination (stop or shrink partitions there, activate "
+                   "Capacity on Demand), shrink the partition by DLPAR before the move, raise the cap of its shared "
+                   "processor pool on the destination, or move it to a destination with room.")
+def lpm_destination_capacity(inv: Inventory, plan: Plan) -> Outcome:
+    """Destination lacks the free processors, memory or shared-pool room to take the partition.
+
+    The HMC creates the moving partition on the destination with its current entitlement (or
+    whole dedicated cores) and memory, rounded to the destination's memory block, plus the page
+    table the destination's hypervisor allocates for it; without that much free, or with no room
+    under a capped shared pool of the same name, validation fails. A partition not activated is
+    checked at its minimum. Each move is judged alone; the evacuation plan adds them up.
+    """
+    return rule_outcome(inv, plan, "capacity", per_destination=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from hatoolkit.analysis import capacity as cap
@@ -216,3 +217,61 @@ def test_real_capture_demand_and_supply(corpus):
     # The capture's own identity: 2.0 configurable - 0.9 entitled = 1.1 free; VIOS stay.
     assert (s.proc_units, s.mem_mb, s.lmb_mb) == (1.1, 13696, 128)
     assert set(s.staying) == {"vios1", "vios2"}
+
+
+@pytest.mark.parametrize("rescale", [True, False])
+@pytest.mark.parametrize("sizing,preempt,cod", [("current", False, False), ("minimum", True, True)])
+def test_pair_fits_is_fits_on_for_one_partition(sample_inventory, rescale, sizing, preempt, cod):
+    # The vectorised question (one partition on each of many destinations) and fits_on must agree on
+    # every pair of the sample: same demand, same supply, same verdict, same shortfall.
+    from hatoolkit.model.plan import bundle_plan
+    from tests.conftest import SAMPLE
+
+    inv, plan = sample_inventory, bundle_plan(SAMPLE)
+    parts = inv.partitions[["system", "lpar_id"]]
+    pairs = parts.merge(inv.systems[["system"]].rename(columns={"system": "destination"}), how="cross")
+    got = cap.pair_fits(inv, plan, pairs, sizing, preempt=preempt, cod=cod, rescale=rescale)
+    assert len(got) == len(pairs) and set(got["fits"].dropna()) == {True, False}  # both verdicts are exercised
+    for r in got.itertuples():
+        fit = cap.fits_on(inv, plan, [(r.system, int(r.lpar_id))], r.destination, sizing, preempt=preempt, cod=cod,
+                          rescale=rescale)
+        one = fit.demand.iloc[0]
+        assert (r.proc_units_target, r.mem_demand_mb) == pytest.approx((one["proc_units_target"], one["mem_demand_mb"]),
+                                                                       nan_ok=True)
+        expected = None if fit.fits is None else fit.fits
+        assert (None if pd.isna(r.fits) else bool(r.fits)) == expected, (r, fit)
+        if fit.fits is False:
+            assert tuple(r.short.split(",")) == fit.short
+
+
+def test_unscaled_demand_keeps_the_entitlement_across_generations():
+    # A live move keeps the partition's 2.0 units on a POWER9 even though a Power10 core does more work.
+    inv = build([system("P10", model="9105-42A", cores=32), system("P9", model="9009-42A", cores=24)],
+                [lpar("P10", 2, "A", units=2.0)])
+    assert cap.partition_demand(inv, Plan(), None, "P9").iloc[0]["proc_units_target"] > 2.0
+    assert cap.partition_demand(inv, Plan(), None, "P9", rescale=False).iloc[0]["proc_units_target"] == 2.0
+
+
+def test_a_named_pool_on_a_target_without_pool_capture_is_unknown():
+    inv = build([system("SRC"), system("TGT")], [lpar("SRC", 2, "DB1", units=0.5, pool_id=1)],
+                pools=[pool("SRC", 0, "DefaultPool", None), pool("SRC", 1, "DB", 8.0)])
+    fit = cap.fits_on(inv, Plan(), [("SRC", 2)], "TGT")
+    assert fit.fits is None and "TGT: shared processor pools not captured" in fit.missing
+    pair = cap.pair_fits(inv, Plan(), pd.DataFrame({"system": ["SRC"], "lpar_id": [2], "destination": ["TGT"]}))
+    assert pd.isna(pair.loc[0, "fits"]) and "shared processor pools" in pair.loc[0, "missing"]
+
+
+def test_supply_table_numbers_are_the_supply_objects(sample_inventory):
+    from hatoolkit.analysis.supply import supply_table
+    from hatoolkit.model.plan import bundle_plan
+    from tests.conftest import SAMPLE
+
+    plan = bundle_plan(SAMPLE)
+    table = supply_table(sample_inventory, plan)
+    for preempt in (False, True):
+        for cod in (False, True):
+            p, m = table.caps(preempt, cod)
+            for i, name in enumerate(table.names):
+                s = cap.system_supply(sample_inventory, plan, name, preempt=preempt, cod=cod)
+                assert (p[i], m[i]) == (s.proc_units, s.mem_mb)
+    assert {p.name for p in table.pools} == {"CRMPOOL"} and all(p.max_proc_units for p in table.pools)  # capped only

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from hatoolkit.analysis.failover import FailoverAnalysis, Variant, failover, scenarios_of
-from hatoolkit.model.plan import Plan, plan_from_text
+from hatoolkit.model.plan import Plan, bundle_plan, plan_from_text
 from tests.analysis.builders import build, lpar, system
+from tests.conftest import SAMPLE
 
 PLAN = """
 failover:
@@ -177,3 +178,31 @@ def test_variants_table_covers_every_sizing_preemption_and_cod():
     # Desired needs the profile, which this inventory does not have: unknown, never a pass.
     assert set(table.loc[table["sizing"] == "desired", "status"]) == {"unknown"}
     assert set(table.loc[table["sizing"] == "minimum", "status"]) == {"fits"}
+
+
+def test_a_fitting_placement_witnesses_its_relaxations(sample_inventory, tmp_path):
+    # Relaxations (one dimension, or only the dedicated partitions) reuse the full placement when it fits;
+    # solved on their own they must come to the same verdict, and the shared placement must hold.
+    from hatoolkit import load_inventory
+    from hatoolkit.synth import write_fleet
+
+    write_fleet(tmp_path / "fleet", 12, seed=7, lpars_per_system=12)
+    cases = [(sample_inventory, bundle_plan(SAMPLE)), (load_inventory(tmp_path / "fleet"), Plan())]
+    relaxations = ((("proc",), False), (("mem",), False), (("pool",), False), (("proc", "mem"), False),
+                   (("proc",), True))
+    for inv, plan in cases:
+        fa = FailoverAnalysis(inv, plan)
+        for sc in fa.scenarios:
+            for v in (fa.allowed(sc), Variant("minimum", False, False)):
+                for dims, ded in relaxations:
+                    shared = fa.placement(sc, v, dims=dims, dedicated_only=ded)
+                    alone = fa._place(sc, v, dims, ded)
+                    assert shared.status == alone.status, (sc.label, v, dims, ded)
+                    assert shared.missing == alone.missing
+                    assert shared.demand_proc_units == alone.demand_proc_units
+                    if shared.status == "fits":
+                        t = shared.targets
+                        if "proc" in dims:
+                            assert (t["proc_units_placed"] <= t["proc_units_supply"].fillna(float("inf")) + 1e-9).all()
+                        if "mem" in dims:
+                            assert (t["mem_mb_placed"] <= t["mem_mb_supply"].fillna(float("inf"))).all()

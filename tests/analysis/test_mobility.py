@@ -36,7 +36,8 @@ def test_matrix_covers_every_non_vios_partition_and_plan_target(sample_inventory
 
 @pytest.mark.parametrize("cell,status,first,also", [
     (("PRD-1", "ERP-DB", "DR-1"), "blocked", "compatibility mode", ()),
-    (("PRD-1", "ERP-DB", "PRD-2"), "ready", None, ()),
+    (("PRD-1", "ERP-DB", "PRD-2"), "blocked", "destination capacity", ()),  # 256 GB + page table > 192 GB free
+    (("PRD-1", "ERP-APP1", "PRD-2"), "ready", None, ()),
     (("PRD-1", "WEB1", "DR-1"), "blocked", "VLAN not bridged", ()),
     (("PRD-1", "WEB2", "PRD-2"), "ready", None, ()),
     (("PRD-1", "MQ", "DR-1"), "blocked", "RMC inactive", ("LUN not visible",)),
@@ -60,9 +61,10 @@ def test_sample_cells(matrix, cell, status, first, also):
 
 
 def test_cells_carry_caveats_for_what_no_export_shows(matrix):
-    assert mobility.CAPACITY_CAVEAT in matrix.loc[("PRD-1", "ERP-APP1", "DR-1"), "caveats"]
     assert "NPIV" in matrix.loc[("PRD-1", "ERP-APP1", "DR-1"), "caveats"]
-    assert "NPIV" not in matrix.loc[("PRD-1", "WEB1", "PRD-2"), "caveats"]
+    # Destination capacity is a rule now (HA219): no cell says it was not evaluated.
+    assert not matrix["caveats"].fillna("").str.contains(mobility.CAPACITY_CAVEAT, regex=False).any()
+    assert pd.isna(matrix.loc[("PRD-1", "WEB1", "PRD-2"), "caveats"])  # vSCSI only: nothing left unseen
 
 
 def test_fixes_are_ranked_by_moves_they_unblock(sample_inventory, plan):
@@ -77,7 +79,7 @@ def test_fixes_are_ranked_by_moves_they_unblock(sample_inventory, plan):
 
 def test_counts(matrix):
     counts = mobility.readiness_counts(matrix.reset_index()).set_index(["system", "destination"])
-    assert counts.loc[("PRD-1", "PRD-2")].to_dict() == {"ready": 5, "unknown": 0, "blocked": 3}
+    assert counts.loc[("PRD-1", "PRD-2")].to_dict() == {"ready": 4, "unknown": 0, "blocked": 4}
 
 
 def test_compat_mode_spellings_and_generations():
@@ -104,14 +106,19 @@ def test_vios_views_on_sample(sample_inventory):
     assert web1["udid"].nunique() == 1 and web1["backing_device"].nunique() == 2
 
 
-def test_evacuation_with_interim_sizer(sample_inventory, plan):
+def test_evacuation_with_capacity_sizer(sample_inventory, plan):
     plan_rows = ev.evacuation(sample_inventory, plan)
     prd1 = plan_rows[plan_rows["system"] == "PRD-1"].set_index("partition")
-    assert prd1.loc["ERP-DB", "action"] == "no capacity"  # 256 GB does not fit PRD-2's free memory
+    # ERP-DB: POWER10 mode keeps it off DR-1; 256 GB + 4 GB page table does not fit PRD-2's 192.25 GB free.
+    assert prd1.loc["ERP-DB", "action"] == "no capacity" and "PRD-2" in prd1.loc["ERP-DB", "reason"]
     assert prd1.loc[["ERP-APP1", "ERP-APP2", "WEB1", "WEB2"], "action"].eq("move").all()
     assert prd1.loc["WEB1", "destination"] == "PRD-2"  # VLAN 30 is not bridged on DR-1
     assert prd1.loc["NIM", "action"] == "blocked" and "physical I/O" in prd1.loc["NIM", "reason"]
-    assert prd1.loc["ERP-APP1", "mem_mb"] == 65536
+    # 64 GB of memory plus the 1 GB page table (max 128 GB at 1:128) the destination's hypervisor allocates.
+    assert prd1.loc["ERP-APP1", "mem_mb"] == 65536 + 1024
+    prd2 = plan_rows[plan_rows["system"] == "PRD-2"].set_index("partition")
+    # CRM-DB (4.0 units) does not fit PRD-1's 3.5 free units, but DR-1 has room once DEV/TEST shut down.
+    assert prd2.loc["CRM-DB", "destination"] == "DR-1" and prd2.loc["CRM-DB", "proc_units"] == 4.0
     dr1 = plan_rows[plan_rows["system"] == "DR-1"].set_index("partition")
     assert dr1.loc["DEV-ERP", "action"] == "shut down" and dr1.loc["LNX-GUEST1", "action"] == "stays (not activated)"
     summary = ev.evacuation_summary(plan_rows).set_index("system")
@@ -129,7 +136,7 @@ class Unlimited:
         return inv.systems[["system"]].assign(proc_units=1e9, mem_mb=1e12)
 
 
-def test_sizer_hook_replaces_interim_capacity(sample_inventory, plan):
+def test_sizer_hook_replaces_the_capacity_sizer(sample_inventory, plan):
     plan_rows = ev.evacuation(sample_inventory, plan, sizer=Unlimited())
     assert plan_rows.set_index(["system", "partition"]).loc[("PRD-1", "ERP-DB"), "action"] == "move"
 
@@ -147,3 +154,19 @@ def test_consolidation_empties_a_system_whose_partitions_are_all_ready(tmp_path)
     night = ev.consolidation(inv, Plan())
     assert set(night["system"]) == {"SRC"} and set(night["destination"]) == {"BIG"}
     assert night["action"].eq("move").all()
+
+
+@pytest.mark.parametrize("cap,action", [(4.0, "move"), (0.3, "no capacity")])
+def test_evacuation_respects_the_destinations_shared_pool_cap(tmp_path, cap, action):
+    # lp_db runs 0.5 units in pool DB; on ONLY it would land in ONLY's DB pool, capped at `cap` units.
+    from hatoolkit.model.plan import Plan
+    from hatoolkit.synth.estate import ProcPool
+    from tests.checks.test_mobility_cases import standard
+
+    lab = standard(("ONLY",))
+    for s in lab.systems:
+        s.pools = [ProcPool(0, "DefaultPool", None), ProcPool(1, "DB", cap if s.name == "ONLY" else 4.0)]
+    lab.lpar("SRC", 3, "lp_db", proc_units=0.5, pool_id=1)
+    inv = lab.load(tmp_path)
+    rows = ev.evacuation(inv, Plan()).set_index(["system", "partition"])
+    assert rows.loc[("SRC", "lp_db"), "action"] == action

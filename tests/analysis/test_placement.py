@@ -113,3 +113,42 @@ def test_agrees_with_brute_force(seed):
     sol = solve(p)
     assert sol.fits == brute_force_fits(sizes, caps)
     check_assignment(p, sol.assignment)
+
+
+def reference_first_fit(p: Problem, order: np.ndarray) -> np.ndarray:
+    """First fit as plainly as it can be written: every bin, in order, for every item."""
+    load_p, load_m = np.zeros(p.shape[1], dtype=np.int64), np.zeros(p.shape[1], dtype=np.int64)
+    load_g = np.zeros(p.pool_cap.size, dtype=np.int64)
+    out = np.full(p.shape[0], -1, dtype=np.int64)
+    for i in order:
+        for t in range(p.shape[1]):
+            g = p.pool[i, t]
+            if (p.proc[i, t] < UNBOUNDED and p.mem[i, t] < UNBOUNDED and load_p[t] + p.proc[i, t] <= p.proc_cap[t]
+                    and load_m[t] + p.mem[i, t] <= p.mem_cap[t]
+                    and (g < 0 or load_g[g] + p.proc[i, t] <= p.pool_cap[g])):
+                out[i] = t
+                load_p[t] += p.proc[i, t]
+                load_m[t] += p.mem[i, t]
+                if g >= 0:
+                    load_g[g] += p.proc[i, t]
+                break
+    return out
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_first_fit_scanning_bins_by_blocks_chooses_the_same_bins(seed):
+    # Hundreds of bins, some nearly full, some capped pools: the block-wise scan must pick the bin a
+    # plain scan of every bin picks, item after item.
+    rng = np.random.default_rng(seed)
+    n, m, k = int(rng.integers(1, 30)), int(rng.integers(1, 400)), int(rng.integers(0, 4))
+    proc = rng.integers(1, 400, (n, m)).astype(np.int64)
+    mem = rng.integers(1, 4000, (n, m)).astype(np.int64)
+    proc[rng.random((n, m)) < 0.02] = UNBOUNDED
+    pool = np.where(rng.random((n, m)) < 0.3, rng.integers(0, max(k, 1), (n, m)), -1) if k else np.full((n, m), -1)
+    p = Problem(proc, mem, pool.astype(np.int64), rng.integers(0, 900, m).astype(np.int64),
+                rng.integers(0, 9000, m).astype(np.int64), rng.integers(100, 1500, k).astype(np.int64), np.ones(n))
+    order = rng.permutation(n)
+    assert (first_fit_decreasing(p, order) == reference_first_fit(p, order)).all()
+    got = solve(p)
+    if got.fits:
+        check_assignment(p, got.assignment)

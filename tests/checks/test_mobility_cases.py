@@ -19,7 +19,7 @@ from hatoolkit.checks import run_checks
 from hatoolkit.model.plan import Plan
 from hatoolkit.synth import write_estate
 from hatoolkit.synth.build import Wiring, new_system, vios
-from hatoolkit.synth.estate import Estate, HeaPort, IoSlot, Lpar, System
+from hatoolkit.synth.estate import Estate, HeaPort, IoSlot, Lpar, ProcPool, System
 from hatoolkit.synth.hmc_writer import Quirks
 from hatoolkit.synth.vios_build import SanNet, ViosTweaks, configure_vios
 
@@ -254,6 +254,59 @@ def _ha213_unknown() -> Lab:
     return lab
 
 
+def _squeeze(lab: Lab, name: str, *, proc_left: float | None = None, mem_left_mb: int | None = None) -> System:
+    """Shrink a system's configurable capacity so that exactly this much stays free."""
+    s = next(x for x in lab.systems if x.name == name)
+    if proc_left is not None:
+        s.configurable_proc_units = round(s.configurable_proc_units - s.avail_proc_units + proc_left, 2)
+    if mem_left_mb is not None:
+        s.configurable_mem_mb = s.configurable_mem_mb - s.avail_mem_mb + mem_left_mb
+    return s
+
+
+def _ha219() -> Lab:
+    # lp_64g runs 0.5 units and 64 GB (max 128 GB: a 1 GB page table at 1:128): 0.5 units and 66560 MB.
+    lab = standard(("pass_DST",))
+    lab.system("fail_MEM")
+    lab.system("fail_CPU")
+    lab.system("pass_EXACT")
+    lab.lpar("SRC", 3, "lp_64g", mem_mb=65536, max_mem_mb=131072, proc_units=0.5)
+    _squeeze(lab, "fail_MEM", mem_left_mb=66560 - 256)
+    _squeeze(lab, "fail_CPU", proc_left=0.4)
+    _squeeze(lab, "pass_EXACT", proc_left=0.5, mem_left_mb=66560)  # exactly enough is enough
+    return lab
+
+
+def _ha219_pool() -> Lab:
+    # The partition runs in pool DB: on fail_POOL it lands in its DB pool, capped at 0.3 units.
+    lab = standard(("pass_DST",))
+    lab.system("fail_POOL")
+    lab.system("pass_BIGPOOL")
+    for s in lab.systems:
+        s.pools = [ProcPool(0, "DefaultPool", None), ProcPool(1, "DB", {"fail_POOL": 0.3}.get(s.name, 4.0))]
+    lab.lpar("SRC", 3, "lp_db", proc_units=0.5, pool_id=1)
+    return lab
+
+
+def _ha219_inactive() -> Lab:
+    # Not activated: checked at its profile minimum (64 GB + 1 GB page table), not at its desired memory.
+    lab = standard()
+    lab.system("SMALL")
+    lab.lpar("SRC", 3, "fail_big_minimum", state="Not Activated", rmc_state="inactive", mem_mb=98304,
+             min_mem_mb=65536, max_mem_mb=131072)
+    lab.lpar("SRC", 4, "pass_small_minimum", state="Not Activated", rmc_state="inactive", mem_mb=98304,
+             min_mem_mb=8192, max_mem_mb=131072)
+    _squeeze(lab, "SMALL", mem_left_mb=40960)
+    return lab
+
+
+def _ha219_unknown() -> Lab:
+    lab = standard(("pass_DST", "fail_DST_no_memory_listing"))
+    lab.skip_kinds["fail_DST_no_memory_listing"] = ("mem_sys",)
+    lab.lpar("SRC", 3, "lp_running")
+    return lab
+
+
 CASES = {
     "HA201": Case("HA201", _ha201, by_destination=True),
     "HA201-generation": Case("HA201", _ha201_generation, by_destination=True),
@@ -266,6 +319,10 @@ CASES = {
     "HA212-unknown": Case("HA212", _ha212_unknown, status="unknown"),
     "HA213-unknown": Case("HA213", _ha213_unknown, status="unknown"),
     "HA218-unknown": Case("HA218", _ha218_unknown, status="unknown"),
+    "HA219": Case("HA219", _ha219, by_destination=True),
+    "HA219-pool": Case("HA219", _ha219_pool, by_destination=True),
+    "HA219-inactive": Case("HA219", _ha219_inactive),
+    "HA219-unknown": Case("HA219", _ha219_unknown, by_destination=True, status="unknown"),
 }
 
 
@@ -284,3 +341,20 @@ def test_blocker_case(name: str, tmp_path: Path) -> None:
     assert flagged & {n for n in names if n.startswith("pass_")} == set()
     assert flagged == expected, hits[["partition", "destination", "message"]].to_string()
     assert int(coverage["evaluated"].iloc[0]) > 0
+
+
+def test_ha219_on_the_sample_lists_destinations_and_names_the_numbers(sample_inventory) -> None:
+    # ERP-DB runs 6 units and 256 GB (max 512 GB: a 4 GB page table at 1:128). Neither DR-1 (201 GB free)
+    # nor PRD-2 (192.25 GB free) can take it live: one finding, both destinations, demand and best supply.
+    from hatoolkit.model.plan import bundle_plan
+    from tests.conftest import SAMPLE
+
+    findings, coverage = run_checks(sample_inventory, bundle_plan(SAMPLE), select=["HA219"])
+    assert coverage["error"].isna().all() and int(coverage["evaluated"].iloc[0]) > 0
+    erp = findings[findings["partition"] == "ERP-DB"].iloc[0]
+    assert (erp["status"], erp["resource"], erp["destination"]) == ("fail", "memory", "DR-1;PRD-2")
+    assert "demand_mem_mb=266240 hpt_mb=4096" in erp["evidence"] and "most_free_mem_mb=205824" in erp["evidence"]
+    assert "DR-1 (and PRD-2)" in erp["message"] and "preemptible" in erp["message"]  # DEV/TEST on DR-1 would free it
+    crm = findings[findings["partition"] == "CRM-DB"].iloc[0]
+    assert (crm["resource"], crm["destination"]) == ("processors", "PRD-1")  # 4.0 units, PRD-1 has 3.5
+    assert "curr_avail_sys_proc_units" not in crm["evidence"] and "most_free_proc_units=3.5" in crm["evidence"]

@@ -1,0 +1,164 @@
+"""One partition on one destination, for many pairs at once: the capacity question of a single move.
+
+Live Partition Mobility moves one partition at a time, and the HMC refuses a move when the
+destination lacks the processors or memory to create it there. The readiness matrix asks that for
+every (partition, destination) cell — close to a million on a large estate — so it is answered
+with arrays. The arithmetic is analysis.demand's (`on_target_numbers`, `hpt_mb`), the supply is
+analysis.supply's table (the numbers of `system_supply`), and the landing pool follows
+`Supply.pool`: a pool of the same name on the destination, else DefaultPool. For one partition on
+one target this is `fits_on`'s answer.
+
+Unknown is never a fit: a partition whose size is not captured, a destination whose free
+processors, free memory or memory block size is not captured, or a named shared pool on a
+destination whose pools are not captured, gives `fits` NA and says what is missing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from hatoolkit.analysis.demand import DEFAULT_POOL, hpt_mb, on_target_numbers, partition_base
+from hatoolkit.analysis.supply import supply_table
+from hatoolkit.model.inventory import Inventory
+from hatoolkit.model.plan import Plan
+
+PERF = "per-core performance (type_model; or rperf in plan.yaml)"
+
+
+def base_positions(base: pd.DataFrame, frame: pd.DataFrame) -> np.ndarray:
+    """Row positions in `base` (analysis.demand.partition_base) of frame's (system, lpar_id); -1 unknown."""
+    index = pd.MultiIndex.from_arrays([base["system"].astype("str"), base["lpar_id"].astype("int64")])
+    keys = pd.MultiIndex.from_arrays([frame["system"].astype("str"),
+                                      frame["lpar_id"].astype("Int64").fillna(-1).astype("int64")])
+    return index.get_indexer(keys).astype(np.int64)
+
+
+def pair_fits(inv: Inventory, plan: Plan, pairs: pd.DataFrame, sizing: str | None = None, *, preempt: bool = False,
+              cod: bool = False, rescale: bool = True) -> pd.DataFrame:
+    """Does each partition fit, alone, on its paired destination? `pairs`: system, lpar_id, destination.
+
+    One row per pair, in order (see `fit_frame` for the columns). `rescale=False` keeps processing
+    units as they are (an LPM move keeps the partition's entitlement); True scales them by rPerf
+    like failover demand.
+    """
+    base = partition_base(inv, sizing or plan.sizing)
+    dest = supply_table(inv, plan).positions(list(pairs["destination"].astype("str")))
+    out = fit_frame(inv, plan, base, base_positions(base, pairs), dest, preempt=preempt, cod=cod, rescale=rescale)
+    out = out.astype({"pool": "str", "short": "str", "missing": "str"})
+    return pd.concat([pairs[["system", "lpar_id", "destination"]].reset_index(drop=True), out], axis=1)
+
+
+def fit_frame(inv: Inventory, plan: Plan, base: pd.DataFrame, rows: np.ndarray, dest: np.ndarray, *,
+              preempt: bool = False, cod: bool = False, rescale: bool = True) -> pd.DataFrame:
+    """Pairs given as positions: `rows` in `base`, `dest` in the supply table (-1: not in the inventory).
+
+    Columns: proc_units_target, mem_mb_target, hpt_mb, mem_demand_mb (what the partition needs
+    there), proc_units_free, mem_mb_free (what the destination offers), pool, pool_free_proc_units
+    (the capped pool it lands in), fits (boolean, NA unknown), short ("processors", "memory",
+    "pool <name>", comma-joined), missing (what is not captured), partition_unknown (the
+    partition's own size is what is missing). Text columns are object arrays (a million cells
+    are not converted to strings that nobody reads; `pair_fits` gives them the str dtype).
+    """
+    t = supply_table(inv, plan)
+    n = len(rows)
+    have = (rows >= 0) & (dest >= 0)
+    r, d = np.clip(rows, 0, None), np.clip(dest, 0, None)
+
+    def col(name: str, dtype: type = float) -> np.ndarray:
+        values = base[name].to_numpy(dtype=dtype) if len(base) else np.zeros(0, dtype=dtype)
+        return values[r] if len(values) else np.zeros(n, dtype=dtype)
+
+    ded = (base["proc_mode"] == "ded").to_numpy(dtype=bool)[r] if len(base) else np.zeros(n, dtype=bool)
+    if rescale:
+        systems = base["system"].to_numpy(dtype=object)[r] if len(base) else np.zeros(n, dtype=object)
+        src = t.positions(list(systems))
+        src_code = np.where(src >= 0, t.rating_code[np.clip(src, 0, None)], -1) if len(t.names) else src
+        dst_code = t.rating_code[d] if len(t.names) else np.full(n, -1)
+        same = src == dest
+        rated = same | ((src_code >= 0) & (dst_code >= 0))
+        factor = np.where(~same & rated, t.scale_table[np.clip(src_code, 0, None), np.clip(dst_code, 0, None)]
+                          if t.scale_table.size else 1.0, 1.0)
+    else:
+        rated, factor = np.ones(n, dtype=bool), np.ones(n)
+    lmb = np.where(dest >= 0, t.lmb_mb[d], np.nan) if len(t.names) else np.full(n, np.nan)
+    proc, mem_t = on_target_numbers(col("proc_units"), ded, col("mem_mb"), factor, lmb)
+    hpt = hpt_mb(col("max_mem_mb"), col("hpt_ratio"))
+    need_m = mem_t + hpt
+    need_p = np.round(proc, 2)
+    caps_p, caps_m = t.caps(preempt, cod)
+    free_p = np.where(dest >= 0, caps_p[d], np.nan) if len(t.names) else np.full(n, np.nan)
+    free_m = np.where(dest >= 0, caps_m[d], np.nan) if len(t.names) else np.full(n, np.nan)
+    size_known = have & col("known_proc", bool) & col("known_mem", bool)
+    known_p = have & col("known_proc", bool) & rated
+    known_m = have & col("known_mem", bool) & np.isfinite(need_m)
+
+    # The capped pool it would land in (same name on the destination), or its pools are not captured.
+    names = base["pool_name"].to_numpy(dtype=object) if len(base) else np.zeros(0, dtype=object)
+    capped = {(s, p.name): k for s, c, start in zip(range(len(t.names)), t.pool_count, t.pool_start, strict=True)
+              for k, p in enumerate(t.pools[start:start + c], start=start)}
+    capped_names = {name for _, name in capped}
+    in_pool = np.array([isinstance(x, str) for x in names], dtype=bool)
+    maybe_capped = np.array([isinstance(x, str) and x in capped_names for x in names], dtype=bool)
+    named = np.array([isinstance(x, str) and x != DEFAULT_POOL for x in names], dtype=bool)
+    shared = have & ~ded & (in_pool[r] if len(base) else False)
+    pool = np.full(n, None, dtype=object)
+    pool_free = np.full(n, np.nan)
+    free_of = t.pool_free(preempt)
+    for i in np.flatnonzero(shared & (maybe_capped[r] if len(base) else False)):
+        k = capped.get((int(dest[i]), names[r[i]]))
+        if k is not None:
+            pool[i], pool_free[i] = names[r[i]], free_of[k]
+    blind = shared & named[r] & ~t.pools_known[d] if len(base) and len(t.names) else np.zeros(n, dtype=bool)
+
+    short_p = known_p & ~np.isnan(free_p) & (need_p > free_p + 1e-9)
+    short_m = known_m & ~np.isnan(free_m) & (need_m > free_m)
+    short_g = known_p & ~np.isnan(pool_free) & (need_p > pool_free + 1e-9)
+    pre_missing = np.array([("preemptible partition sizes" in s.missing) for s in t.supplies], dtype=bool)
+    pre_unknown = preempt & pre_missing[d] if len(t.names) else np.zeros(n, dtype=bool)
+    no_lmb = have & np.isnan(lmb)
+    unknown = ~size_known | ~rated | np.isnan(free_p) | np.isnan(free_m) | no_lmb | blind | pre_unknown
+    any_short = short_p | short_m | short_g
+    fits = pd.array(~any_short, dtype="boolean")
+    fits[~any_short & unknown] = pd.NA
+
+    # Texts for the pairs that need them, built once per distinct combination of reasons.
+    part_missing = np.array([f"partition size ({m or 'processors,memory'})" for m in base["missing"]], dtype=object)
+    flags = [(~have, "partition or destination not in the inventory"), (have & ~size_known, None), (~rated, PERF),
+             (np.isnan(free_p), "curr_avail_sys_proc_units"), (np.isnan(free_m), "curr_avail_sys_mem_mb"),
+             (no_lmb, "mem_region_size"), (pre_unknown, "preemptible partition sizes"),
+             (blind, "shared processor pools (lshwres -r procpool)")]
+    missing = _texts(flags, unknown, np.where(have & ~size_known, part_missing[r] if len(base) else "", ""))
+    short = _texts([(short_p, "processors"), (short_m, "memory"), (short_g, None)], any_short,
+                   np.where(short_g, "pool " + pd.Series(pool, dtype="str").fillna("").to_numpy(dtype=object), ""),
+                   sep=",")
+    return pd.DataFrame({
+        "proc_units_target": need_p, "mem_mb_target": mem_t, "hpt_mb": hpt, "mem_demand_mb": need_m,
+        "proc_units_free": free_p, "mem_mb_free": free_m, "rperf_scale": factor,
+        "pool": pd.Series(pool, dtype=object), "pool_free_proc_units": pool_free, "fits": fits,
+        "short": pd.Series(short, dtype=object), "missing": pd.Series(missing, dtype=object),
+        "partition_unknown": have & ~size_known,
+    }, copy=False)
+
+
+def _texts(flags: list[tuple[np.ndarray, str | None]], wanted: np.ndarray, detail: np.ndarray, *,
+           sep: str = ", ") -> np.ndarray:
+    """Per pair, the texts of the flags it has, joined; the flag without a text shows the pair's `detail`."""
+    n = len(wanted)
+    out = np.full(n, "", dtype=object)
+    idx = np.flatnonzero(wanted)
+    if not idx.size:
+        return out
+    code = np.zeros(idx.size, dtype=np.int64)
+    for bit, (flag, _) in enumerate(flags):
+        code |= flag[idx].astype(np.int64) << bit
+    details, names = pd.factorize(pd.Series(detail[idx], dtype=object).fillna(""))
+    uniques, which = np.unique(code * max(len(names), 1) + details, return_inverse=True)
+    texts = []
+    for key in uniques:
+        c, extra = divmod(int(key), max(len(names), 1))
+        extra = names[extra] if len(names) else ""
+        parts = [text if text is not None else extra for bit, (_, text) in enumerate(flags) if c >> bit & 1]
+        texts.append(sep.join(parts))
+    out[idx] = np.array(texts, dtype=object)[which]
+    return out

@@ -1,0 +1,142 @@
+"""LPM prerequisite on the destination: free processors, memory and shared-pool room for the partition.
+
+The HMC creates the moving partition on the destination and refuses the move when the destination
+cannot give it its resources. A running partition moves with what it runs with (current
+entitlement, or whole dedicated cores, and current memory) — a live move keeps its entitlement, so
+processing units are not rescaled by rPerf; a partition not activated is checked at its profile's
+minimum (what it needs to start there). Memory is rounded up to the destination's memory block and
+the destination's hypervisor must also find the partition's page table (sized from its maximum
+memory). A shared partition lands in the destination's pool of the same name, if any, whose cap
+must leave room. Nothing here is new arithmetic: it is analysis.capacity's (`fit_frame`, the
+vectorised `fits_on`), against what is free now (no preemption, no Capacity on Demand).
+
+Each cell is judged alone, as `migrlpar -o v` judges one move; evacuation (analysis.evacuation)
+adds the moves up. A size or free capacity that is not captured makes the cell `unknown`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from hatoolkit.analysis.capacity_pairs import base_positions, fit_frame
+from hatoolkit.analysis.demand import partition_base
+from hatoolkit.analysis.mobility_data import MobilityData, blocker_rows, empty_blockers
+from hatoolkit.analysis.supply import supply_table
+
+SIZING = {"active": "current", "inactive": "minimum"}
+PREEMPT = "; shutting down its preemptible partitions (plan.yaml) first would free enough"
+
+
+def _num(values: pd.Series, fmt: str) -> pd.Series:
+    """Numbers as text, each distinct value formatted once (a large estate repeats a few sizes a lot)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    texts = np.array([fmt.format(v) for v in uniques] + ["unknown"], dtype=object)
+    return pd.Series(texts[codes], index=values.index, dtype="str")
+
+
+def capacity(d: MobilityData) -> pd.DataFrame:
+    """The destination lacks free processors, memory or capped-pool room for the partition (alone)."""
+    table = supply_table(d.inv, d.plan)
+    table_pos = table.positions(list(d.systems.index))
+    pre_p, pre_m = table.caps(True, False)
+    mode = np.full(len(d.cells), None, dtype=object)
+    mode[d.movable.index.to_numpy() if len(d.movable) < len(d.cells) else slice(None)] = d.moving
+    parts = []
+    for moving, sizing in SIZING.items():
+        at = np.flatnonzero(mode == moving)
+        if not at.size:
+            continue
+        base = partition_base(d.inv, sizing)
+        rows = base_positions(base, d.movers)[d.cells["mover_i"].to_numpy()[at]]
+        dst = d.cells["dst_i"].to_numpy()[at]
+        dest = np.where(dst >= 0, table_pos[np.clip(dst, 0, None)], -1) if len(table_pos) else dst
+        f = fit_frame(d.inv, d.plan, base, rows, dest, rescale=False)
+        fail = f["fits"].eq(False).fillna(False).to_numpy(bool)
+        unknown = f["fits"].isna().to_numpy(bool)
+        own = unknown & f["partition_unknown"].to_numpy(bool)
+        safe = np.clip(dest, 0, None)
+        # What shutting the destination's preemptible partitions (plan.yaml) would make free, for the message.
+        fi = np.flatnonzero(fail)
+        helps = np.zeros(len(f), dtype=bool)
+        helps[fi] = ((dest[fi] >= 0) & table.has_preemptible[safe[fi]]
+                     & ~np.array(["pool" in x for x in f["short"].to_numpy()[fi]], dtype=bool)
+                     & (f["proc_units_target"].to_numpy()[fi] <= pre_p[safe[fi]] + 1e-9)
+                     & (f["mem_demand_mb"].to_numpy()[fi] <= pre_m[safe[fi]]))
+        f["preempt_helps"] = helps
+        parts += [_fail_rows(*_pick(d, at, f, fail), sizing, moving),
+                  _unknown_rows(*_pick(d, at, f, unknown & ~own), sizing, destination=True),
+                  _unknown_rows(*_pick(d, at, f, own), sizing, destination=False)]
+    frames = [p for p in parts if not p.empty]
+    return pd.concat(frames, ignore_index=True) if frames else empty_blockers()
+
+
+def _pick(d: MobilityData, at: np.ndarray, f: pd.DataFrame, mask: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cells (and their fit rows) selected by `mask` among the cells at positions `at`."""
+    cells = d.cells.iloc[at[mask]]
+    return cells, f[mask].set_index(cells.index)
+
+
+def _fail_rows(c: pd.DataFrame, f: pd.DataFrame, sizing: str, mode: str) -> pd.DataFrame:
+    """One row per cell (the matrix shows each destination's numbers); the evidence names the partition's
+    demand and the most that any destination short of the same thing has free, so the findings list
+    the destinations of one shortfall together (checks.mobility.rule_outcome)."""
+    if c.empty:
+        return empty_blockers()
+    # Shortfalls of one partition alike (what is short, what it needs): texts built once per group.
+    key = pd.DataFrame({"m": c["mover_i"].to_numpy(), "s": pd.factorize(f["short"])[0],
+                        "p": f["proc_units_target"].to_numpy(), "mm": f["mem_demand_mb"].to_numpy(),
+                        "g": pd.factorize(f["pool"])[0]})
+    gid = key.groupby(list(key.columns), sort=False).ngroup().to_numpy()
+    first = np.unique(gid, return_index=True)[1]
+    most = pd.DataFrame({"p": f["proc_units_free"].to_numpy(), "m": f["mem_mb_free"].to_numpy(),
+                         "g": f["pool_free_proc_units"].to_numpy()}).groupby(gid).max()
+    g = f.iloc[first]
+    has_pool = g["pool"].notna().to_numpy(bool)
+    need_p, need_m = _num(g["proc_units_target"], "{:g}"), _num(g["mem_demand_mb"], "{:.0f}")
+    mem, hpt = _num(g["mem_mb_target"], "{:.0f}"), _num(g["hpt_mb"], "{:.0f}")
+    moving = "moving live" if mode == "active" else "at its minimum size"
+    mid = (f": {moving} the partition needs " + need_p + " processing units and " + need_m + " MB (" + mem
+           + " MB memory + " + hpt + " MB page table), ")
+    demand = (f"sizing={sizing} demand_proc_units=" + need_p + " demand_mem_mb=" + need_m + " hpt_mb=" + hpt
+              + (" pool=" + g["pool"]).where(has_pool, ""))
+    evidence = (demand + " most_free_proc_units=" + _num(most["p"].set_axis(g.index), "{:g}") + " most_free_mem_mb="
+                + _num(most["m"].set_axis(g.index), "{:.0f}")
+                + (" most_free_pool_proc_units=" + _num(most["g"].set_axis(g.index), "{:g}")).where(has_pool, ""))
+    short = g["short"].str.replace(",", " and ", regex=False).str.replace("pool ", "room in shared pool ", regex=False)
+
+    def per_row(values: pd.Series) -> pd.Series:
+        return pd.Series(values.array.take(gid), index=c.index, dtype="str")
+
+    # What each destination has free is the same for every partition: its text is built once per destination.
+    dst = c["dst_i"].to_numpy()
+    where = np.unique(dst, return_inverse=True)[1]
+    first_of = pd.Series(np.unique(where, return_index=True)[1])
+    fd = f.iloc[first_of.to_numpy()]
+    has = (c["destination"].iloc[first_of.to_numpy()].reset_index(drop=True) + " has "
+           + _num(fd["proc_units_free"].reset_index(drop=True), "{:g}") + " units and "
+           + _num(fd["mem_mb_free"].reset_index(drop=True), "{:.0f}") + " MB free")
+    message = (per_row("not enough " + short + " on ") + c["destination"] + per_row(mid)
+               + pd.Series(has.array.take(np.asarray(where).ravel()), index=c.index, dtype="str"))
+    if f["pool"].notna().any():
+        message = message + ("; its shared pool " + f["pool"] + " there has "
+                             + _num(f["pool_free_proc_units"], "{:g}") + " units left under its cap").fillna("")
+    if f["preempt_helps"].any():
+        message = message + pd.Series(PREEMPT, index=f.index, dtype="str").where(f["preempt_helps"].to_numpy(bool), "")
+    return blocker_rows(c, destination=c["destination"], resource=f["short"], message=message,
+                        evidence=per_row(evidence), fix=c["destination"] + per_row(": free or add " + short))
+
+
+def _unknown_rows(c: pd.DataFrame, f: pd.DataFrame, sizing: str, *, destination: bool) -> pd.DataFrame:
+    if not destination:  # the partition's own size is unknown: one row for every destination
+        if c.empty:
+            return empty_blockers()
+        keep = ~c.duplicated(["system", "lpar_id"]).to_numpy()
+        c, f = c[keep], f[keep]
+        return blocker_rows(c, status="unknown", resource=f["missing"],
+                            message=f["missing"] + " not captured: whether the partition fits a destination is unknown",
+                            evidence=f'sizing={sizing} missing="' + f["missing"] + '"')
+    return blocker_rows(c, status="unknown", destination=c["destination"], resource=f["missing"],
+                        message=f["missing"] + " of " + c["destination"] + " not captured: whether the partition "
+                        "fits there is unknown",
+                        evidence=f'sizing={sizing} missing="' + f["missing"] + '"')
