@@ -102,7 +102,7 @@ def test_findings_table_sorts_and_filters(browser, hostile_report, tmp_path):
     assert len(set(systems)) >= 2, "the hostile bundle yields findings on several systems"
     assert sort_by(table, "system") == "ascending"
     shown = column(table, "system")  # the first page: more rows may follow
-    assert shown == sorted(shown) and shown != systems or systems == sorted(systems)
+    assert (shown == sorted(shown) and shown != systems) or systems == sorted(systems)
     assert sort_by(table, "system") == "descending"
     shown = column(table, "system")
     assert shown == sorted(shown, reverse=True) and len(set(shown)) >= 1
