@@ -108,8 +108,11 @@ class _Placer:
     def __init__(self, book: hs.Workbook, ids: Ids, gaps: GapLog) -> None:
         self.book, self.ids, self.gaps = book, ids, gaps
         self.reported: set[tuple[str, str]] = set()
+        systems = {s for s, _ in ids}
+        self.only = systems.pop() if len(systems) == 1 else None  # a one-system workbook needs no system column
 
     def __call__(self, system: str | None, vios: str | None, sheet: str, line: int) -> dict[str, object] | None:
+        system = system or self.only
         lpar_id = self.ids.get((system or "", vios or ""))
         if system and vios and lpar_id is not None and not pd.isna(lpar_id):  # type: ignore[call-overload]
             return {"system": system, "vios_lpar_id": int(lpar_id), "vios_name": vios}  # type: ignore[call-overload]
@@ -149,7 +152,7 @@ def _vscsi_map(book: hs.Workbook, place: _Placer, gaps: GapLog, out: dict[str, l
 
 def _vios_disks(book: hs.Workbook, place: _Placer, gaps: GapLog, out: dict[str, list[dict[str, object]]]) -> None:
     for _, titles, body, _ in hs.tables(book, "VIOS disks", ("UUID", "SIZE")):
-        columns = [(n, t.split("@", 1)) for n, t in enumerate(titles) if "@" in t]
+        columns = [(n, t.rsplit("@", 1)) for n, t in enumerate(titles) if "@" in t]
         for line, cells in body:
             unique = cells[0].strip() if cells else ""
             if not unique:

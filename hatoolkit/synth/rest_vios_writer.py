@@ -39,17 +39,21 @@ def _pv(s: System, cfg: ViosConfig, d: ViosDisk) -> list[Node]:
 
 
 def _storage(s: System, cfg: ViosConfig, t: Vtd) -> list[Node]:
-    """Storage and TargetDevice of one virtual target device: a whole disk, or a logical volume."""
-    lua = f"0x{0x80 + t.lun:02x}00000000000000"
+    """Storage and TargetDevice of one virtual target device: a whole disk, virtual optical media, a file or
+    a logical volume (REST names media and files without their folder)."""
+    target = [("LogicalUnitAddress", f"0x{0x80 + t.lun:02x}00000000000000"), ("TargetName", t.name)]
     disk = next((d for d in cfg.disks if d.hdisk == t.backing), None)
     if disk is not None:
         return [("Storage", [("PhysicalVolume", _pv(s, cfg, disk))]),
-                ("TargetDevice", [("PhysicalVolumeVirtualTargetDevice", [("LogicalUnitAddress", lua),
-                                                                         ("TargetName", t.name)])])]
-    return [("Storage", [("VirtualDisk", [("DiskCapacity", "20.0"), ("DiskLabel", "None"), ("DiskName", t.backing),
-                                          ("VirtualDiskType", "LogicalVolume")])]),
-            ("TargetDevice", [("LogicalVolumeVirtualTargetDevice", [("LogicalUnitAddress", lua),
-                                                                    ("TargetName", t.name)])])]
+                ("TargetDevice", [("PhysicalVolumeVirtualTargetDevice", target)])]
+    name = t.backing.rsplit("/", 1)[-1]
+    if t.backing.startswith("/") and name.lower().endswith((".iso", ".udf")):
+        return [("Storage", [("VirtualOpticalMedia", [("MediaName", name), ("MountType", "ro")])]),
+                ("TargetDevice", [("VirtualOpticalTargetDevice", target)])]
+    kind = "File" if t.backing.startswith("/") else "LogicalVolume"
+    return [("Storage", [("VirtualDisk", [("DiskCapacity", "20.0"), ("DiskLabel", "None"), ("DiskName", name),
+                                          ("VirtualDiskType", kind)])]),
+            ("TargetDevice", [("LogicalVolumeVirtualTargetDevice", target)])]
 
 
 def _client_link(s: System, client: Lpar) -> Node:

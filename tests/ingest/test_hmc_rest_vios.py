@@ -116,7 +116,9 @@ def test_ssp_and_npiv_vios(corpus: Path, tmp_path: Path) -> None:
 
 def test_network_bridges_placed_on_their_vios(corpus: Path, tmp_path: Path) -> None:
     inv = _load(corpus, tmp_path, ("vio_multi_vscsi_mapping", "nbbr_network_bridge_failover",
-                                   "nbbr_network_bridge_peer"), BRIDGED)
+                                   "nbbr_network_bridge_peer", "nbbr_virtual_network"), BRIDGED)
+    # VirtualNetwork objects (a VLAN's name on a switch) fill no frame: said, not silently dropped.
+    assert _messages(inv, "unknown_command").str.contains("REST VirtualNetwork objects are not read").any()
     # The bridges' SEAs on VIOS 3443DB77-...7089 are the VIOS entry's ent5 again (partition 1, by UUID) ...
     conflict = _messages(inv, "duplicate_record")
     assert conflict.str.startswith("VIOS IOServer - SN2125D4A of BRIDGED: seas row ent5 is listed 4 times").any()

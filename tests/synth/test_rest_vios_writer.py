@@ -46,3 +46,18 @@ def test_rest_only_bundle_has_no_vios_captures_unless_asked(tmp_path: Path) -> N
                     "<SharedEthernetAdapter ", "<MapPort", "<LogicalVolumeVirtualTargetDevice", "<DeviceName"):
         assert element in text, element
     assert "<ReservePolicy kxe=\"false\" kb=\"CUR\">SinglePath</ReservePolicy>" in text  # REST's own spelling
+
+
+def test_optical_and_file_backed_targets_in_rest(tmp_path: Path) -> None:
+    from hatoolkit.synth.estate import Vtd
+
+    estate = sample_estate()
+    vios = next(lp for s in estate.systems for lp in s.lpars if lp.name == "PRD-1-VIOS1")
+    slot = min(vios.vios_config.vtds)  # type: ignore[union-attr]
+    vios.vios_config.vtds[slot] += [Vtd("vtopt0", "/var/vio/VMLibrary/aix73.iso", 7),  # type: ignore[union-attr]
+                                    Vtd("vtfile0", "/var/vio/storagepools/fbpool/disk1", 8)]
+    write_estate(estate, tmp_path, formats=("rest",))
+    m = load_inventory(tmp_path).vios_mappings.set_index("vtd")
+    assert m.loc["vtopt0", ["backing_type", "backing_device", "lun"]].tolist() == \
+        ["optical", "/var/vio/VMLibrary/aix73.iso", "0x8700000000000000"]
+    assert m.loc["vtfile0", ["backing_type", "backing_device"]].tolist() == ["file", "disk1"]  # REST: no folder
