@@ -197,7 +197,8 @@ def _synth_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scenario", choices=("fleet", "sample"), default="fleet",
                    help="'fleet': random estate; 'sample': the embedded sample story (data/sample)")
     p.add_argument("--format", dest="formats", choices=("cli", "rest", "both"), default="cli",
-                   help="'cli': HMC CLI captures (default); 'rest': HMC REST API XML; 'both': the same estate twice")
+                   help="'cli': HMC CLI and VIOS captures (default); 'rest': HMC REST API XML, VIOS side "
+                        "included; 'both': the same estate twice")
     p.add_argument("--out", required=True, help="bundle folder to write (created; existing files replaced)")
 
 

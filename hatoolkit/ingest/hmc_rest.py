@@ -220,6 +220,35 @@ SOURCE_GAPS: dict[str, dict[str, str]] = {
     "hea_ports": {
         "*": "REST lists a partition's HEA (IVE) logical ports without adapter, port group and physical port",
     },
+    # VIOS side (VirtualIOServer and NetworkBridge entries, hmc_rest_vios): what the VIOS prints and REST does not.
+    "vios_mappings": {
+        "status": "REST has no virtual target device status (Available/Defined) nor NPIV login status",
+        "mirrored": "REST does not say whether a virtual target device is mirrored",
+        "client_name": "REST names no NPIV client as the VIOS sees it logged in (lsmap -npiv ClntName)",
+        "client_os": "REST has no NPIV client OS (lsmap -npiv ClntOS)",
+        "client_adapter": "REST does not name the NPIV client's fcsN device",
+        "ports_logged_in": "REST has no count of logged-in NPIV ports",
+    },
+    "seas": {
+        "state": "REST has no SEA failover state (PRIMARY/BACKUP: entstat)",
+        "netaddr": "REST has no SEA netaddr (the address the SEA pings to decide failover)",
+    },
+    "etherchannels": {
+        "*": "REST VIOS entries list no EtherChannel / link aggregation devices (members, mode, backup adapter): "
+             "an SEA's real adapter is named but not described",
+    },
+    "disks": {
+        "pvid": "REST PhysicalVolume has no PVID",
+        "pcm": "REST has no path control module (PCM) of a disk",
+    },
+    "disk_paths": {
+        "*": "REST has no MPIO paths of VIOS disks (lspath)",
+    },
+}
+# Rows (not columns) a source cannot give: reported in the same source_gap message as the columns.
+ROW_GAPS: dict[str, str] = {
+    "vios_mappings": "kind=net rows of virtual Ethernet adapters that are not trunk adapters (control channel, the "
+                     "VIOS's own interfaces): REST names only trunk adapters' devices",
 }
 
 

@@ -22,6 +22,9 @@ from hatoolkit.ingest import hmc_rest_vios as vios
 from hatoolkit.ingest import values as conv
 from hatoolkit.ingest.gaps import GapLog
 from hatoolkit.ingest.rest_xml import FEED, RestObject
+from hatoolkit.ingest.vios_assemble import KEYS as VIOS_KEYS
+from hatoolkit.model import frames as fr
+from hatoolkit.model.inventory import FRAME_MODELS
 
 PARTITION_KINDS = ("LogicalPartition", "VirtualIOServer")
 ADAPTER_KINDS = ("ClientNetworkAdapter", "VirtualSCSIClientAdapter", "VirtualSCSIServerAdapter",
@@ -90,9 +93,8 @@ def _host(href: str | None) -> str | None:
     return urlparse((href or "").split(" ")[0]).hostname if href else None
 
 
-def assemble(objects: list[RestObject], gaps: GapLog, hmc_of: dict[str, str]) -> tuple[dict[str, pd.DataFrame],
-                                                                                         dict[str, pd.DataFrame]]:
-    """(Inventory frames, interim VIOS frames) from every REST object of a bundle."""
+def assemble(objects: list[RestObject], gaps: GapLog, hmc_of: dict[str, str]) -> dict[str, pd.DataFrame]:
+    """Inventory frames (HMC and VIOS side) from every REST object of a bundle."""
     res = Resolver(objects, hmc_of)
     by_kind: dict[str, list[RestObject]] = defaultdict(list)
     for obj in objects:
@@ -103,10 +105,11 @@ def assemble(objects: list[RestObject], gaps: GapLog, hmc_of: dict[str, str]) ->
     frames["proc_pools"] = _pools(by_kind["SharedProcessorPool"], res, gaps)
     frames["profiles"] = _pool_names(frames["profiles"], frames["proc_pools"])
     frames["io_slots"] = _io_slots(by_kind["ManagedSystem"], res, gaps)
-    frames.update(_adapters(objects, res, gaps))
-    interim = _vios_interim(by_kind, res)
+    switches = _switches(objects, res)
+    frames.update(_adapters(objects, res, gaps, switches))
+    frames.update(_vios(by_kind, res, gaps, switches))
     _report_gaps(frames, by_kind, res, gaps)
-    return {k: v for k, v in frames.items() if not v.empty}, interim
+    return {k: v for k, v in frames.items() if not v.empty}
 
 
 def _systems(objs: list[RestObject], res: Resolver, gaps: GapLog) -> pd.DataFrame:
@@ -197,14 +200,20 @@ def _io_slots(objs: list[RestObject], res: Resolver, gaps: GapLog) -> pd.DataFra
     return _dedupe(typed(rows, spec.IO_SLOT_KINDS, gaps, "I/O slot"), ["system", "drc_index"])
 
 
-def _adapters(objects: list[RestObject], res: Resolver, gaps: GapLog) -> dict[str, pd.DataFrame]:
-    rows: dict[str, list[dict[str, object]]] = defaultdict(list)
-    switches: dict[tuple[str, str], str] = {}
+def _switches(objects: list[RestObject], res: Resolver) -> dict[str, dict[str, str]]:
+    """Virtual switch names by system and switch ID (adapters name their switch by ID only)."""
+    switches: dict[str, dict[str, str]] = defaultdict(dict)
     for obj in objects:
         if obj.kind == "VirtualSwitch":
             system, sid = res.system_of(obj), obj.text("SwitchID")
             if system and sid is not None:
-                switches[(system, sid)] = obj.text("SwitchName") or ""
+                switches[system][sid] = obj.text("SwitchName") or ""
+    return switches
+
+
+def _adapters(objects: list[RestObject], res: Resolver, gaps: GapLog,
+              switches: dict[str, dict[str, str]]) -> dict[str, pd.DataFrame]:
+    rows: dict[str, list[dict[str, object]]] = defaultdict(list)
     for obj in objects:
         if obj.kind == "VirtualIOServer":
             system = res.system_of(obj)
@@ -235,7 +244,7 @@ def _adapters(objects: list[RestObject], res: Resolver, gaps: GapLog) -> dict[st
             continue
         frame["lpar_name"] = _lookup(frame, "lpar_id", names)
         if kind == "veth":
-            frame["vswitch"] = pd.Series([switches.get((s, str(v))) if isinstance(v, str) else None
+            frame["vswitch"] = pd.Series([switches.get(s, {}).get(str(v)) if isinstance(v, str) else None
                                           for s, v in zip(frame["system"], frame["_vswitch_id"], strict=True)],
                                          dtype="str")
         else:
@@ -249,14 +258,54 @@ def _lookup(frame: pd.DataFrame, column: str, names: dict[tuple[str, int], str |
                       for s, i in zip(frame["system"], frame[column], strict=True)], dtype="str")
 
 
-def _vios_interim(by_kind: dict[str, list[RestObject]], res: Resolver) -> dict[str, pd.DataFrame]:
+def _vios(by_kind: dict[str, list[RestObject]], res: Resolver, gaps: GapLog,
+          switches: dict[str, dict[str, str]]) -> dict[str, pd.DataFrame]:
+    """VIOS frames from VirtualIOServer entries, then from NetworkBridge SEAs (placed on their VIOS by UUID)."""
     rows: dict[str, list[dict[str, object]]] = defaultdict(list)
+    found: list[tuple[RestObject, vios.ViosFacts]] = []
     for obj in by_kind["VirtualIOServer"]:
-        for name, found in vios.vios_rows(obj, res.system_of(obj)).items():
-            rows[name] += found
+        system = res.system_of(obj)
+        if system is not None:  # a VIOS of an unknown system is already reported by _partitions
+            found.append((obj, vios.vios_rows(obj, system, switches.get(system))))
     for obj in by_kind["NetworkBridge"]:
-        rows["network_bridges"] += vios.network_bridge_rows(obj, res.system_of(obj))
-    return vios.interim_frames(rows)
+        found.append((obj, vios.bridge_rows(obj, res.partitions, switches)))
+    for obj, facts in found:
+        for name, items in facts.rows.items():
+            rows[name] += items
+        for code, message in facts.problems:
+            gaps.add(code, message, file=obj.file, line=obj.line, system=res.system_of(obj))
+    return {name: _vios_frame(name, rows[name], gaps) for name in vios.FRAMES}
+
+
+def _vios_frame(name: str, rows: list[dict[str, object]], gaps: GapLog) -> pd.DataFrame:
+    """Rows (Python values) -> the schema's exact dtypes; the same object seen twice is one row (first wins).
+
+    A NetworkBridge repeats the SEAs of its VIOS entries, and a vhost with virtual target devices may
+    also be listed by an empty mapping: both are the same object again. The same object listed with
+    different values (a VTD name on two backing devices) is a conflict: a `duplicate_record` gap.
+    """
+    frame = fr.from_rows(FRAME_MODELS[name], rows)
+    if frame.empty:
+        return frame
+    if name == "vios_mappings":
+        has_vtd = frame[frame["vtd"].notna()][["system", "vios_lpar_id", "adapter"]].drop_duplicates()
+        bare = frame["vtd"].isna() & frame[["system", "vios_lpar_id", "adapter"]].merge(
+            has_vtd.assign(_hit=True), how="left")["_hit"].notna().to_numpy()
+        frame = frame[~bare]
+    key = VIOS_KEYS[name]
+    dups = frame[frame.duplicated(key, keep=False)]
+    if not dups.empty:
+        text = dups.drop(columns="source").astype("str").fillna("")
+        for _, grp in text.groupby(key, sort=False, dropna=False):
+            if len(grp.drop_duplicates()) > 1:
+                first, *others = dups.loc[grp.index, "source"].tolist()
+                file, line = _where(str(first))
+                what = "/".join(str(v) for v in grp[key[2:]].iloc[0].tolist() if v)
+                gaps.add("duplicate_record", f"VIOS {grp['vios_name'].iloc[0]} of {grp['system'].iloc[0]}: {name} row "
+                         f"{what} is listed {len(grp)} times with different values "
+                         f"(also at {', '.join(dict.fromkeys(others))}); the first was kept", file=file, line=line,
+                         system=str(grp["system"].iloc[0]))
+    return frame.drop_duplicates(key, keep="first").reset_index(drop=True)
 
 
 def _report_gaps(frames: dict[str, pd.DataFrame], by_kind: dict[str, list[RestObject]], res: Resolver,
@@ -286,9 +335,13 @@ def _report_gaps(frames: dict[str, pd.DataFrame], by_kind: dict[str, list[RestOb
     for frame_name, columns in spec.SOURCE_GAPS.items():
         if frame_name in frames and "*" not in columns and not frames[frame_name].empty:
             listed = "; ".join(f"{c} ({why})" for c, why in columns.items())
-            gaps.add("source_gap", f"REST cannot fill {frame_name}: {listed}")
+            rows = f"; and rows: {spec.ROW_GAPS[frame_name]}" if frame_name in spec.ROW_GAPS else ""
+            gaps.add("source_gap", f"REST cannot fill {frame_name}: {listed}{rows}")
     if not frames["partitions"].empty:
         gaps.add("source_gap", "REST cannot fill hea_ports: " + spec.SOURCE_GAPS["hea_ports"]["*"])
+    if by_kind["VirtualIOServer"]:
+        for frame_name in ("etherchannels", "disk_paths"):
+            gaps.add("source_gap", f"REST cannot fill {frame_name}: " + spec.SOURCE_GAPS[frame_name]["*"])
     unread = sorted(k for k in by_kind if k not in READ_KINDS)
     for kind in unread:
         first = by_kind[kind][0]

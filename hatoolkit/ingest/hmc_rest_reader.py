@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from hatoolkit.ingest.bundle import LoadContext
 
 PIECES = "hmc_rest"
-INTERIM = "rest_vios"  # interim VIOS frames (see hmc_rest_vios), one dict per load
 
 
 def read_file(path: Path, rel: str, ctx: LoadContext) -> tuple[str, int, list[str]] | None:
@@ -47,6 +46,4 @@ def assemble(ctx: LoadContext) -> dict[str, pd.DataFrame]:
     objects = [p for p in ctx.pieces.get(PIECES, []) if isinstance(p, RestObject)]
     if not objects:
         return {}
-    frames, interim = hmc_rest_assemble.assemble(objects, ctx.gaps, ctx.hmc_of)
-    ctx.pieces[INTERIM].append(interim)
-    return frames
+    return hmc_rest_assemble.assemble(objects, ctx.gaps, ctx.hmc_of)

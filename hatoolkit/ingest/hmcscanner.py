@@ -87,6 +87,8 @@ SHEETS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
         "Port VLAN id": ("port_vlan_id", "id"), "IEEE VLAN ids": ("addl_vlan_ids", "vlans")}),
 }
 _KEY_TITLES = {"System_Summary": ("Managed System", "Act Cores"), "Virtual_Ethernet": ("LPAR name", "Port VLAN id")}
+# Sheets of the VIOS side (read by hmcscanner_vios into the VIOS frames; FC has no frame and is only noted).
+VIOS_SHEETS: tuple[str, ...] = ("VSCSI_Map", "SEA", "VIOS disks", "FC")
 
 
 @dataclass
@@ -116,7 +118,7 @@ def _cell_text(value: object) -> str:
 
 def read_workbook(path: Path, rel: str) -> Workbook:
     """Load every sheet that hatoolkit maps (and Header) as text rows; IngestError if unreadable."""
-    wanted = set(SHEETS) | {"Header"}
+    wanted = set(SHEETS) | set(VIOS_SHEETS) | {"Header"}
     sheets: dict[str, list[list[str]]] = {}
     try:
         if path.suffix.lower() == ".xls":
@@ -147,14 +149,16 @@ def is_scanner(book: Workbook) -> bool:
     return "HMC Scanner Version" in book.header or {"System_Summary", "LPAR_Summary"} <= set(book.sheets)
 
 
-def tables(book: Workbook, sheet: str) -> Iterator[tuple[int, list[str], list[tuple[int, list[str]]], str | None]]:
+def tables(book: Workbook, sheet: str, keys: tuple[str, ...] | None = None
+           ) -> Iterator[tuple[int, list[str], list[tuple[int, list[str]]], str | None]]:
     """(header row number, titles, [(row number, cells)], title-row system) for each table in a sheet.
 
-    A header row is one holding the sheet's key titles; its table runs to the first blank row. A row
-    with only its first cell set, above a table, names the managed system (Virtual_Ethernet layout).
+    A header row is one holding the sheet's key titles (`keys`, else the sheet's own); its table runs
+    to the first blank row. A row with only its first cell set, above a table, names the managed
+    system (Virtual_Ethernet layout).
     """
     rows = book.sheets.get(sheet, [])
-    keys = _KEY_TITLES.get(sheet, tuple(SHEETS[sheet][1])[:2])
+    keys = keys or _KEY_TITLES.get(sheet, tuple(SHEETS[sheet][1])[:2])
     system: str | None = None
     i = 0
     while i < len(rows):

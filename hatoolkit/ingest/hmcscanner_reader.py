@@ -15,6 +15,7 @@ import pandas as pd
 
 from hatoolkit.errors import IngestError
 from hatoolkit.ingest import hmcscanner as hs
+from hatoolkit.ingest import hmcscanner_vios as hsv
 from hatoolkit.ingest.gaps import GapLog
 from hatoolkit.ingest.hmc_rest import NOT_ACTIVATED_ZERO
 
@@ -37,7 +38,7 @@ def read_file(path: Path, rel: str, ctx: LoadContext) -> tuple[str, int, list[st
         ctx.gaps.add("unrecognised", "a workbook without HMC Scanner sheets (System_Summary, LPAR_Summary)", file=rel)
         return "workbook", 0, []
     ctx.pieces[PIECES].append(book)
-    records = sum(len(body) for sheet in hs.SHEETS for _, _, body, _ in hs.tables(book, sheet))
+    records = sum(len(body) for sheet in hs.SHEETS for _, _, body, _ in hs.tables(book, sheet)) + hsv.record_count(book)
     return "hmcscanner", records, [book.provenance]
 
 
@@ -102,6 +103,7 @@ def workbook_frames(book: hs.Workbook, gaps: GapLog) -> dict[str, pd.DataFrame]:
                      zip(frame.get("_wwpn1", [None] * len(frame)), frame.get("_wwpn2", [None] * len(frame)), strict=True)]
             frame["wwpns"] = pd.Series([w if w else pd.NA for w in wwpns], dtype=object)
         out[name] = frame.drop(columns=[c for c in frame.columns if c.startswith("_")])
+    out.update(hsv.vios_frames(book, ids, gaps))  # complete frames; their gaps are reported with reasons there
     for name, frame in out.items():
         missing = [c for c in hs.frame_columns(name) if c not in frame.columns and c not in _NOT_FROM_SHEETS]
         if missing:

@@ -58,6 +58,14 @@ RESERVE_POLICIES: dict[str, str] = {
 
 HA_MODES: dict[str, str] = {"auto": "auto", "disabled": "disabled", "standby": "standby", "sharing": "sharing"}
 
+# PhysicalVolume ReservePolicyAlgorithm -> the hdisk `algorithm` attribute (Failover, Round_Robin and
+# Load_Balance are seen in real feeds; `Unknown` means REST does not know, not an algorithm).
+PATH_ALGORITHMS: dict[str, str] = {
+    "failover": "fail_over", "fail_over": "fail_over", "round_robin": "round_robin", "roundrobin": "round_robin",
+    "load_balance": "load_balance", "loadbalance": "load_balance", "shortest_queue": "shortest_queue",
+    "shortestqueue": "shortest_queue",
+}
+
 
 def _lookup(table: dict[str, str], value: str | None) -> str | None:
     if value is None:
@@ -92,6 +100,12 @@ def reserve_policy(value: str | None) -> str | None:
 
 def ha_mode(value: str | None) -> str | None:
     return _lookup(HA_MODES, value)
+
+
+def path_algorithm(value: str | None) -> str | None:
+    if value is None or value.strip().lower() == "unknown":
+        return None
+    return _lookup(PATH_ALGORITHMS, value)
 
 
 def compat_mode(value: str | None) -> str | None:

@@ -65,3 +65,22 @@ def conform(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> pd.DataFrame
 def validate(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> pd.DataFrame:
     """Validate lazily so every failing column is reported at once (raises pandera SchemaErrors)."""
     return model.validate(frame, lazy=True)
+
+
+def from_rows(model: type[pa.DataFrameModel], rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Rows of Python values (None for missing, tuples for lists) -> a frame with the schema's exact dtypes.
+
+    For readers that build rows one object at a time (VIOS listings, REST entries, workbook sheets);
+    a value that cannot take its column's dtype raises, as a parser bug should.
+    """
+    frame = empty(model)
+    if not rows:
+        return frame
+    out = {}
+    for col, dtype in frame.dtypes.items():
+        values = [r.get(col) for r in rows]
+        if pd.api.types.is_object_dtype(dtype):
+            out[col] = pd.Series([pd.NA if v is None else v for v in values], dtype=object)
+        else:
+            out[col] = pd.Series(values, dtype=dtype)
+    return pd.DataFrame(out)

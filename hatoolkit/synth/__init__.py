@@ -28,10 +28,12 @@ SAMPLE_CAPTURE = {
 
 
 def write_estate(estate: Estate, out: Path, styles: dict[str, tuple[str, Quirks, tuple[str, ...] | None]] | None = None,
-                 formats: tuple[str, ...] = ("cli",), vios_styles: dict[str, str] | None = None) -> list[Path]:
+                 formats: tuple[str, ...] = ("cli",), vios_styles: dict[str, str] | None = None,
+                 vios_captures: bool | None = None) -> list[Path]:
     """Write every system of the estate: CLI captures (style per system, rotating through STYLES by
     default) and/or REST XML (`formats`), both rendered from the same estate; VIOS captures for VIOS
-    that have a VIOS-side configuration (vios/<system>/, style per VIOS); IBM i exports."""
+    that have a VIOS-side configuration (vios/<system>/, style per VIOS) with the CLI captures (REST
+    XML carries the VIOS side itself; `vios_captures` overrides); IBM i exports."""
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise ValueError(f"unknown format(s) {sorted(unknown)}; one of {FORMATS}")
@@ -42,7 +44,8 @@ def write_estate(estate: Estate, out: Path, styles: dict[str, tuple[str, Quirks,
             written += write_system(system, out, style, quirks, kinds)
         if "rest" in formats:
             written += rest_writer.write_system(system, out)
-        if any(lp.vios_config for lp in system.lpars):
+        with_vios = "cli" in formats if vios_captures is None else vios_captures
+        if with_vios and any(lp.vios_config for lp in system.lpars):
             written += write_vios(system, out, vios_styles or "files")
         written += write_ibmi(system, out, estate.ibmi_zone)  # IBM i exports are the same either way
     if estate.plan_yaml:

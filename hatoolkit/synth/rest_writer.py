@@ -3,7 +3,8 @@
 The same estate that `hmc_writer` renders as CLI captures is rendered here as the REST exports a
 script or PowerVC would pull: `ManagedSystem` (an entry), `LogicalPartition`, `VirtualIOServer`
 (with trunk adapters and vSCSI/vFC mappings), `SharedProcessorPool`, `VirtualSwitch`, and each
-partition's adapter feeds. Values are written in REST's own spellings (`not activated`,
+partition's adapter feeds; the VIOS side (mappings with storage, SEAs, disks) comes from
+`rest_vios_writer`. Values are written in REST's own spellings (`not activated`,
 `uncapped`, `POWER9_Base`, HPT ratio exponents, decimal DRC indexes, `kb`/`kxe` attributes) and
 with REST's habits (a not-activated partition still reports its configured memory), so that
 loading both renderings exercises every normalisation. Layout: `rest/<hmc>/<system>/*.xml`.
@@ -53,6 +54,8 @@ def _xml(nodes: list[Node], depth: int) -> str:
     for name, value in nodes:
         if isinstance(value, list):
             out.append(f'{pad}<{name} kb="CUD" kxe="false" schemaVersion="V1_0">\n{_xml(value, depth + 1)}{pad}</{name}>\n')
+        elif isinstance(value, dict) and value.get("inline"):  # a reference element: <X href=... rel="related"/>
+            out.append(f'{pad}<{name} kb="CUD" kxe="false" href={quoteattr(value["href"])} rel="related"/>\n')
         elif isinstance(value, dict):  # a link: {"href": ...}
             out.append(f'{pad}<{name} kb="CUD" kxe="false">\n{pad}    <link href={quoteattr(value["href"])} '
                        f'rel="related"/>\n{pad}</{name}>\n')
@@ -194,7 +197,9 @@ def _partition_nodes(s: System, lp: Lpar, ms: str) -> list[Node]:
     ]
     if lp.env == "vioserver":
         nodes.append(("MoverServicePartition", _b(bool(lp.msp))))
-        nodes += _vios_nodes(s, lp)
+        from hatoolkit.synth.rest_vios_writer import vios_nodes  # it builds on this module's adapter nodes
+
+        nodes += vios_nodes(s, lp)
     return nodes
 
 
@@ -222,27 +227,6 @@ def _fc_nodes(lp: Lpar, a) -> list[Node]:
         ("AdapterType", a.adapter_type.capitalize()), ("ConnectingPartitionID", a.remote_id),
         ("ConnectingVirtualSlotNumber", a.remote_slot),
         ("WWPNs", " ".join(a.wwpns) if a.adapter_type == "client" else None)])
-
-
-def _vios_nodes(s: System, v: Lpar) -> list[Node]:
-    by_id = {lp.id: lp for lp in s.lpars}
-    scsi, fc = [], []
-    for a in v.vscsi:
-        client = by_id.get(a.remote_id) if a.remote_id else None
-        far = next((c for c in client.vscsi if c.slot == a.remote_slot), None) if client else None
-        pair: list[Node] = [("ServerAdapter", _scsi_nodes(v, a) + [("AdapterName", f"vhost{len(scsi)}")])]
-        if far is not None:
-            pair.insert(0, ("ClientAdapter", _scsi_nodes(client, far)))
-        scsi.append(("VirtualSCSIMapping", pair))
-    for a in v.vfc:
-        client = by_id.get(a.remote_id) if a.remote_id else None
-        far = next((c for c in client.vfc if c.slot == a.remote_slot), None) if client else None
-        pair = [("ServerAdapter", _fc_nodes(v, a) + [("AdapterName", f"vfchost{len(fc)}")])]
-        if far is not None:
-            pair.insert(0, ("ClientAdapter", _fc_nodes(client, far)))
-        fc.append(("VirtualFibreChannelMapping", pair))
-    trunks = [("TrunkAdapter", _veth_nodes(v, a)) for a in v.veths if a.trunk_priority]
-    return [("TrunkAdapters", trunks), ("VirtualFibreChannelMappings", fc), ("VirtualSCSIMappings", scsi)]
 
 
 def write_system(s: System, root: Path) -> list[Path]:
@@ -287,6 +271,12 @@ def write_system(s: System, root: Path) -> list[Path]:
     write("VirtualSwitch.xml", _feed([_entry("VirtualSwitch", _uuid(s.serial, "vsw", n), f"{ms_href}/VirtualSwitch/{i}",
                                              [("SwitchID", i), ("SwitchMode", "Veb"), ("SwitchName", n)])
                                       for i, n in enumerate(switches)], f"{ms_href}/VirtualSwitch"))
+    from hatoolkit.synth.rest_vios_writer import network_bridges
+
+    bridges = network_bridges(s)
+    if bridges:
+        write("NetworkBridge.xml", _feed([_entry("NetworkBridge", uid, f"{ms_href}/NetworkBridge/{uid}", nodes)
+                                          for uid, nodes in bridges], f"{ms_href}/NetworkBridge"))
     for lp in lpars:
         kind = "VirtualIOServer" if lp.env == "vioserver" else "LogicalPartition"
         owner = f"{BASE}/{kind}/{_uuid(s.serial, lp.id)}"

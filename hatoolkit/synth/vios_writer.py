@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from hatoolkit.synth.estate import Lpar, System, ViosConfig
+from hatoolkit.synth.estate import Lpar, System, ViosConfig, ViosDisk
 
 STYLES = ("pipe", "files", "padmin", "viosvrcmd")
 LOC_UNIT = "U78D3.001"
@@ -94,7 +94,8 @@ def lsmap_npiv(s: System, vios: Lpar, cfg: ViosConfig, fmt: bool = False) -> str
                                  os_name or " ", status, port, ploc, "3" if logged else "0", "a" if logged else "4",
                                  client_port or " ", drc if logged else " "]))
             continue
-        row = f"{f'vfchost{n}':<14}{_vloc(s, vios.id, a.slot):<35}{(str(a.remote_id) if logged else ''):>6} " \
+        # The VIOS shows the client's partition ID whether or not it is logged in; name and OS only once it is.
+        row = f"{f'vfchost{n}':<14}{_vloc(s, vios.id, a.slot):<35}{(str(a.remote_id) if a.remote_id else ''):>6} " \
               f"{cname:<14} {os_name}".rstrip()
         out.append("\n".join([
             "Name          Physloc                            ClntID ClntName       ClntOS",
@@ -160,11 +161,16 @@ def lsdev_attr(cfg: ViosConfig, device: str) -> str:
     ])
 
 
+def path_algorithm(d: ViosDisk) -> str:
+    """The hdisk `algorithm` attribute: internal SAS disks fail over, SAN LUNs use the shortest queue."""
+    return "fail_over" if d.local else "shortest_queue"
+
+
 def disk_attr(cfg: ViosConfig, hdisk: str) -> str:
     d = next(x for x in cfg.disks if x.hdisk == hdisk)
     pcm = "PCM/friend/sissas" if d.local else "PCM/friend/fcpother"
     return _attrs([
-        ("PCM", pcm, "Path Control Module"), ("algorithm", "fail_over" if d.local else "shortest_queue", "Algorithm"),
+        ("PCM", pcm, "Path Control Module"), ("algorithm", path_algorithm(d), "Algorithm"),
         ("hcheck_interval", "60", "Health Check Interval"), ("max_transfer", "0x80000", "Maximum TRANSFER Size"),
         ("pvid", d.pvid or "none", "Physical volume identifier"), ("queue_depth", "20", "Queue DEPTH"),
         ("reserve_policy", d.reserve_policy, "Reserve Policy"), ("rw_timeout", "30", "READ/WRITE time out value"),

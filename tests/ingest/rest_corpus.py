@@ -32,3 +32,28 @@ def rest_bundle(corpus: Path, tmp: Path, pypowervm: tuple[str, ...] = (), hmci: 
     for name in hmci:
         (folder / name).write_bytes((corpus / HMCI / name).read_bytes())
     return out
+
+
+_MS_STUB = """<?xml version="1.0" encoding="UTF-8"?>
+<entry xmlns="http://www.w3.org/2005/Atom"><id>{uuid}</id>
+<link rel="SELF" href="https://hmc1:12443/rest/api/uom/ManagedSystem/{uuid}"/>
+<content type="application/vnd.ibm.powervm.uom+xml; type=ManagedSystem">
+<ManagedSystem:ManagedSystem xmlns:ManagedSystem="{ns}" xmlns="{ns}">
+<Metadata><Atom><AtomID>{uuid}</AtomID></Atom></Metadata>
+<MachineTypeModelAndSerialNumber><MachineType>{mtype}</MachineType><Model>{model}</Model>
+<SerialNumber>{serial}</SerialNumber></MachineTypeModelAndSerialNumber>
+<State>operating</State><SystemName>{name}</SystemName>
+</ManagedSystem:ManagedSystem></content></entry>
+"""
+
+
+def managed_system_stub(bundle: Path, uuid: str, name: str, type_model: str, serial: str, hmc: str = "hmc1") -> None:
+    """A minimal ManagedSystem entry for corpus VIOS feeds whose managed system's own feed is not in the corpus.
+
+    Only the identity (UUID, name, type-model, serial taken from the feed's location codes) is written: the
+    VIOS data under test stays the real feed's.
+    """
+    mtype, model = type_model.split("-")
+    text = _MS_STUB.format(uuid=uuid, name=name, mtype=mtype, model=model, serial=serial,
+                           ns="http://www.ibm.com/xmlns/systems/power/firmware/uom/mc/2012_10/")
+    (bundle / "rest" / hmc / f"ManagedSystem_{name}.xml").write_text(text, encoding="utf-8")

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from hatoolkit import load_inventory
-from hatoolkit.ingest import hmc_rest, hmc_rest_adapters, hmc_rest_vios, rest_norms
+from hatoolkit.ingest import hmc_rest, hmc_rest_adapters, rest_norms
 from hatoolkit.ingest.rest_xml import FEED, iter_objects
 from tests.ingest.rest_corpus import PYPOWERVM, pypowervm_body, rest_bundle
 
@@ -106,41 +106,7 @@ def test_shared_processor_pools(corpus: Path, tmp_path: Path) -> None:
     assert len(hmc_rest.linked_uuids(pools[0], "AssignedPartitions")) == 5
 
 
-def test_vios_feed_interim_frames(corpus: Path, tmp_path: Path) -> None:
-    rows: dict[str, list] = {}
-    for obj in _objects(corpus, tmp_path, "fake_vios_feed"):
-        for name, found in hmc_rest_vios.vios_rows(obj, "SYS").items():
-            rows.setdefault(name, []).extend(found)
-    frames = hmc_rest_vios.interim_frames(rows)
-    assert len(frames["scsi_mappings"]) == 58 and len(frames["fc_mappings"]) == 114
-    fc = frames["fc_mappings"].iloc[0]
-    assert (fc["vios_name"], fc["server_adapter"], fc["fc_port"], fc["client_lpar_id"]) == \
-        ("nimbus-ch03-p2-vios2", "vfchost60", "fcs1", 10)
-    assert fc["client_wwpns"] == ("c05076079cff0e56", "c05076079cff0e57")
-    seas = frames["seas"].set_index("vios_name")
-    assert seas.loc["nimbus-ch03-p2-vios1", "trunk_priorities"] == (1, 1)
-    assert seas.loc["nimbus-ch03-p2-vios2", "trunk_priorities"] == (2, 2)
-    assert (seas["ha_mode"] == "auto").all() and (seas["ctl_chan"] == "ent5").all()
-    assert frames["disks"]["reserve_policy"].tolist() == ["single_path", "single_path"]  # REST SinglePath
-    for name, cols in hmc_rest_vios.INTERIM_COLUMNS.items():
-        assert tuple(frames[name].columns) == cols
-
-
-def test_vios_mappings_with_backing_devices(corpus: Path, tmp_path: Path) -> None:
-    obj = _objects(corpus, tmp_path, "fake_vios_mappings")[0]
-    found = hmc_rest_vios.vios_rows(obj, "SYS")
-    kinds = pd.Series([r["backing_type"] for r in found["scsi_mappings"]]).value_counts(dropna=False).to_dict()
-    assert kinds.get("pv", 0) >= 1 and kinds.get("vopt", 0) >= 1 and kinds.get("lv", 0) >= 1
-    pv = next(r for r in found["scsi_mappings"] if r["backing_type"] == "pv")
-    assert pv["backing_device"].startswith("hdisk") and pv["backing_udid"] and pv["target_device"]
-    assert {d["reserve_policy"] for d in found["disks"]} <= {"no_reserve", "single_path", "PR_exclusive", "PR_shared"}
-
-
-def test_network_bridge_switch_and_cna_feeds(corpus: Path, tmp_path: Path) -> None:
-    bridges = _objects(corpus, tmp_path, "nbbr_network_bridge_peer")
-    row = hmc_rest_vios.network_bridge_rows(bridges[0], "SYS")[0]
-    assert (row["pvid"], row["failover"], row["sea"], row["ha_mode"]) == (2227, False, "ent5", "disabled")
-    assert row["vlan_ids"] == (2227, 4094, 1000) and row["vios_uuid"] == "3443DB77-AED1-47ED-9AA5-3DB9C6CF7089"
+def test_switch_and_cna_feeds(corpus: Path, tmp_path: Path) -> None:
     switches = [(o.text("SwitchID"), o.text("SwitchName")) for o in _objects(corpus, tmp_path, "vswitch_feed")]
     assert switches == [("0", "ETHERNET0"), ("1", "MGMTSWITCH")]
     veth = hmc_rest_adapters.adapters_of(_objects(corpus, tmp_path, "cna_feed1")[0])["veth"][0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from hatoolkit import load_inventory
@@ -88,3 +89,94 @@ def test_small_xlsx_with_title_rows_and_float_ids(tmp_path: Path) -> None:
     bad = inv.gaps[inv.gaps["code"] == "bad_value"].iloc[0]
     assert bad["line"] == 5 and "LPAR_Summary" in bad["file"]
     assert inv.gaps["message"].str.contains("without a LPAR_CPU sheet").any()
+
+
+@pytest.mark.corpus
+def test_real_e1080_workbook_vios_sheets(scanner_bundle: Path) -> None:
+    from hatoolkit.checks import run_checks
+    from hatoolkit.model.plan import plan_from_text
+
+    inv = load_inventory(scanner_bundle)
+    m = inv.vios_mappings
+    scsi = m[m["kind"] == "scsi"]
+    assert len(scsi) == 414 and scsi["vtd"].notna().sum() == 10  # every VSCSI_Map row; 10 vhosts have a VTD
+    first = scsi.set_index(["vios_name", "adapter"]).loc[("P10VIOS044B", "vhost0")]
+    assert (first["vios_lpar_id"], first["slot_num"], first["client_lpar_id"], first["client_name"]) == \
+        (8, 702, 160, "TEMP151_S044")  # Client `0x000000a0 "TEMP151_S044"`
+    lun = scsi.set_index(["vios_name", "vtd"]).loc[("P10VIOS042A", "vtscsi0")]
+    assert (lun["adapter"], lun["backing_device"], lun["backing_type"], lun["status"], bool(lun["mirrored"])) == \
+        ("vhost53", "hdisk9", "pv", "Available", False)
+    assert lun["backing_physloc"] == "U5B61.001.WZS0148-P0-C0-T0-W50050768121691C5-L9000000000000"
+    iso = scsi.set_index(["vios_name", "vtd"]).loc[("P10VIOS041A", "dvds04nim")]
+    assert iso["backing_type"] == "optical" and iso["backing_device"].endswith("flash_062024.iso")
+    assert m["kind"].value_counts().to_dict() == {"scsi": 414, "net": 82}  # no vfchost is named: no kind=fc rows
+    seas = inv.seas.set_index(["vios_name", "sea"])
+    assert len(seas) == 42 and seas["ha_mode"].value_counts().to_dict() == {"auto": 34, "sharing": 8}
+    shared = seas.loc[("P10VIOS044B", "ent28")]
+    assert (shared["ha_mode"], shared["real_adapter"], shared["pvid"], shared["pvid_adapter"]) == \
+        ("sharing", "ent16", 11, "ent18")
+    assert shared["virt_adapters"] == ("ent18", "ent19", "ent20", "ent21", "ent22", "ent23")
+    assert shared["virt_slots"] == (11, 12, 13, 14, 15, 16) and bool(shared["jumbo_frames"]) is False
+    net = m[(m["kind"] == "net") & (m["vios_name"] == "P10VIOS044B")].set_index("adapter")
+    assert net.loc["ent24", ["slot_num", "sea", "backing_device", "backing_physloc"]].tolist() == \
+        [17, "ent29", "ent3", "U5B61.001.WZS012N-P1-C2-T3"]
+    ec = inv.etherchannels
+    assert len(ec) == 8 and ec["adapter_names"].map(lambda t: t == ("ent0", "ent1", "ent4", "ent5")).all()
+    assert set(ec["mode"]) == {"8023ad"} and ec["backup_adapter"].isna().all()  # NONE
+    disks = inv.disks
+    assert len(disks) == 52 and disks.groupby("vios_name").size().to_dict() == {
+        "P10VIOS041A": 13, "P10VIOS041B": 2, "P10VIOS042A": 13, "P10VIOS042B": 2, "P10VIOS043A": 9, "P10VIOS043B": 2,
+        "P10VIOS044A": 9, "P10VIOS044B": 2}
+    # The same LUN is hdisk9 on both VIOS of a pair: the matrix ties them by unique ID.
+    shared_lun = disks[disks["udid"] == "33213600507681280048E280000000000002404214503IBMfcp"]
+    assert sorted(zip(shared_lun["vios_name"], shared_lun["hdisk"], strict=True)) == [
+        ("P10VIOS041A", "hdisk9"), ("P10VIOS042A", "hdisk9")]
+    assert disks["reserve_policy"].isna().all()  # not in the workbook: a documented gap
+    gaps = inv.gaps[inv.gaps["code"] == "source_gap"]["message"]
+    assert gaps.str.startswith("HMC Scanner workbook cannot fill disks: reserve_policy").any()
+    assert gaps.str.contains("cannot fill disk_paths").any() and gaps.str.contains("the FC sheet").any()
+    findings, coverage = run_checks(inv, plan_from_text("{}"))
+    assert coverage["error"].isna().all()
+    reserve = findings[findings["check_id"] == "HA213"]
+    assert len(reserve) == 8 and (reserve["status"] == "unknown").all()  # unknown, never a pass
+    optical = findings[(findings["check_id"] == "HA212") & (findings["status"] == "fail")]
+    assert optical["resource"].tolist() == ["E1080S04/P10VIOS041A/dvds04nim"]
+
+
+def test_small_xlsx_vios_sheets(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    header = book.active
+    header.title = "Header"
+    header.append(["HMC Scanner Version", "0.11.55"])
+    summary = book.create_sheet("System_Summary")
+    summary.append(["Managed System", "Status", "Type Model", "Serial", "Act Cores"])
+    summary.append(["S1", "Operating", "9009-42A", "ABC1234", 12.0])
+    lpars = book.create_sheet("LPAR_Summary")
+    lpars.append(["Name", "ID", "Status", "Environment", "Managed System Name"])
+    lpars.append(["vio1", 1.0, "Running", "vioserver", "S1"])
+    lpars.append(["db1", 3.0, "Running", "aixlinux", "S1"])
+    vmap = book.create_sheet("VSCSI_Map")
+    vmap.append(["VIOS", "Slot", "Name", "Client", "VTD", "Status", "LUN", "Backing device", "Phys Loc", "Mirrored",
+                 "Identifier", "Managed System Name"])
+    vmap.append(["vio1", 11.0, "vhost0", '0x00000003 "db1"', "vtscsi0", "Available", "0x8100000000000000", "db1_lv",
+                 " ", "false", "", "S1"])
+    vmap.append(["vio1", "twelve", "vhost1", "0x00000000", " ", "", " ", " ", " ", "", "", "S1"])
+    vmap.append(["ghost", 13.0, "vhost0", "0x00000003", " ", "", " ", " ", " ", "", "", "S1"])
+    disks = book.create_sheet("VIOS disks")
+    disks.append(["UUID", "SIZE", "S1@vio1"])
+    disks.append(["33213600507680000000000000000000000001", 1024.0, "hdisk4"])
+    folder = tmp_path / "hmcscanner"
+    folder.mkdir()
+    book.save(folder / "scan.xlsx")
+    inv = load_inventory(tmp_path)
+    m = inv.vios_mappings.set_index("adapter")
+    assert (m.loc["vhost0", "backing_type"], m.loc["vhost0", "client_lpar_id"]) == ("lv", 3)
+    assert pd.isna(m.loc["vhost1", "slot_num"]) and pd.isna(m.loc["vhost1", "client_lpar_id"])  # 0x0: no client
+    assert inv.disks[["vios_lpar_id", "hdisk", "udid"]].values.tolist() == [
+        [1, "hdisk4", "33213600507680000000000000000000000001"]]
+    gaps = inv.gaps
+    assert gaps.loc[gaps["code"] == "bad_value", "message"].str.contains("'Slot' = 'twelve'").any()
+    ghost = gaps[gaps["code"] == "orphan_record"].iloc[0]
+    assert "VIOS 'ghost' of 'S1'" in ghost["message"] and ghost["line"] == 4
