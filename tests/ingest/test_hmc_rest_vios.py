@@ -89,8 +89,8 @@ def test_vios_mappings_with_storage(corpus: Path, tmp_path: Path) -> None:
     orphan = inv.gaps[inv.gaps["code"] == "orphan_record"].iloc[0]
     assert "vhost1 (U8286.42A.103B264-V2-C3) belongs to partition 2" in orphan["message"]
     assert (orphan["file"], orphan["line"]) == ("rest/hmc1/fake_vios_mappings.xml", 13)
-    assert inv.disks[["hdisk", "reserve_policy"]].values.tolist() == [
-        ["hdisk2", "single_path"], ["hdisk0", "single_path"], ["hdisk1", "single_path"]]
+    assert inv.disks[["hdisk", "reserve_policy"]].values.tolist() == [  # frames come in key order
+        ["hdisk0", "single_path"], ["hdisk1", "single_path"], ["hdisk2", "single_path"]]
     sea = inv.seas.iloc[0]
     assert (sea["sea"], sea["ha_mode"], sea["real_adapter"], sea["virt_slots"]) == ("ent14", "disabled", "ent6", (2, 3))
     assert sea["vlans"][:3] == (1, 4094, 29) and pd.isna(sea["ctl_chan"])
