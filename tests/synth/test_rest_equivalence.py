@@ -69,7 +69,7 @@ def _both(estate, tmp_path: Path) -> tuple[Inventory, Inventory]:
 
 def test_sample_estate_cli_and_rest_are_the_same_inventory(tmp_path: Path) -> None:
     cli, rest = _both(sample_estate(), tmp_path)
-    assert len(rest.partitions) == 28 and len(rest.virtual_fc) == 32
+    assert len(rest.partitions) == 29 and len(rest.virtual_fc) == 32
     assert_same_inventory(cli, rest)
     assert not rest.gaps["code"].isin(("schema", "bad_value", "unknown_system", "unparseable")).any()
     plan = plan_from_text(PLAN_YAML)
