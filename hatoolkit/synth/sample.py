@@ -32,6 +32,25 @@ LNX-BATCH's data LUN has reserve_policy=single_path on PRD-1-VIOS2; DEV-WEB's da
 a logical volume on DR-1-VIOS1. DR-1's VIOS host names (drvios1/2) differ from their partition
 names. Captured as: PRD-1-VIOS1 `cmd| |line` script output, PRD-1-VIOS2 one file per command
 (-fmt layouts), PRD-2 through `viosvrcmd` on the HMC, DR-1 padmin sessions.
+
+Redundancy (issue 7; IBM i interfaces, lines, ASPs and guest disk units under ibmi/): IBMIHOST
+bridges its guests' VLAN 10 by proxy ARP through virtual IP 10.10.0.10, whose two preferred
+interfaces (ETHLINE1, ETHLINE2) are IVE logical ports 1 and 2 of ONE physical port: the IVE port,
+the IVE adapter and IBMIHOST are single points of failure for IBMI-GUEST1 and LNX-GUEST1.
+LNX-GUEST1 sits on VLAN 11, proxied straight through ETHLINE1's interface (one interface; VLAN 11
+is not bridged on DR-1 either). IBMI-GUEST1 exports its disk units: all three are unmirrored on
+IBMIHOST, and IBMIGST1C (new, never saved, not in an IASP) is protected by nothing at all.
+IBMIGST1B lives in IASP IASPJRN, geographically mirrored to IBMIHOST-DR, but the session is
+suspended. HR-PAY (IBM i 7.5, PRD-2) mirrors its units across PRD-2-VIOS1 and PRD-2-VIOS2, one LUN
+through each: unit 1 spans both, but both halves of unit 2 come through PRD-2-VIOS1, which stays a
+single point of failure for it. PRD-2's SEA pair has equal trunk priorities (1/1), and
+PRD-2-VIOS2 bridges the backup LAN (VLAN 60) through a standalone SEA (ha_mode=disabled, no
+partner). PRD-1's web VLAN 30 got its own SEA "pair" with both SEAs on PRD-1-VIOS1 (the second
+with ha_mode=disabled, each on one port of the same card): PRD-1-VIOS1 and that card cut WEB1
+and WEB2 off. DR-1's SEA pair runs without a control channel (VIOS 3.1: allowed, not flagged).
+On DR-1, TEST-ERP's rootvg LUN is zoned to both VIOS but mapped through DR-1-VIOS1 only (DR-1-VIOS2
+holds it with reserve_policy=single_path); DEV-ERP's rootvg has a failed path on DR-1-VIOS2;
+IBMIHOST-DR's own virtual IP has proxy ARP off and its second preferred interface inactive.
 """
 
 from __future__ import annotations
@@ -335,6 +354,7 @@ def _vios_side(estate: Estate) -> None:
         sea_ha_mode={("PRD-1-VIOS1", web_a): "auto", ("PRD-1-VIOS1", web_b): "disabled",
                      ("PRD-2-VIOS2", backup_lan): "disabled"},
         sea_real={("PRD-1-VIOS1", web_a): "ent2", ("PRD-1-VIOS1", web_b): "ent3", ("PRD-2-VIOS2", backup_lan): "ent3"},
+        no_ctl_chan=frozenset({"DR-1-VIOS1", "DR-1-VIOS2"}),
     )
     configure_vios(estate, nets, tweaks)
 

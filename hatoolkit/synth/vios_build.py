@@ -52,6 +52,7 @@ class ViosTweaks:
     paths: dict[tuple[str, str], tuple[tuple[str, str], ...]] = field(default_factory=dict)  # -> ((fscsiN, status),)
     sea_ha_mode: dict[tuple[str, int], str] = field(default_factory=dict)  # (VIOS name, trunk slot) -> ha_mode
     sea_real: dict[tuple[str, int], str] = field(default_factory=dict)  # (VIOS name, trunk slot) -> real adapter
+    no_ctl_chan: frozenset[str] = frozenset()  # VIOS whose SEA pair uses no control channel (VIOS 2.2.3+: VLAN 4095)
 
 
 def udid_of(key: LunKey) -> str:
@@ -173,5 +174,6 @@ def _network(cfg: ViosConfig, vios: Lpar, net: SanNet, tweaks: ViosTweaks) -> No
     for n, trunk in enumerate(trunks):
         key = (vios.name, trunk.slot)
         cfg.seas.append(ViosSea(f"ent{next_dev + n}", tweaks.sea_real.get(key, real), (cfg.veth_devices[trunk.slot],),
-                                trunk.pvid, cfg.veth_devices[control.slot] if control and n == 0 else None,
+                                trunk.pvid, cfg.veth_devices[control.slot] if control and n == 0
+                                and vios.name not in tweaks.no_ctl_chan else None,
                                 tweaks.sea_ha_mode.get(key, net.ha_mode)))
