@@ -160,13 +160,15 @@ def components(inv: Inventory, plan: Plan) -> pd.DataFrame:
     """Components ranked by how many guests depend on them alone (certainly), then by how many may.
 
     Columns: component, kind, label, system, owner, guests (tuple of system/partition), n_guests, needs
-    (tuple of "partition: need"), critical (tuple of critical guests cut off), possible_guests, n_possible.
+    (tuple of "partition: need"), critical (tuple of critical guests cut off), n_critical, possible_guests,
+    n_possible. Ties go to the component cutting off more critical workloads.
     """
     sp = single_points(inv, plan)
-    cols = ["component", "kind", "label", "system", "owner", "guests", "n_guests", "needs", "critical",
+    cols = ["component", "kind", "label", "system", "owner", "guests", "n_guests", "needs", "critical", "n_critical",
             "possible_guests", "n_possible"]
+    ints = {"n_guests": "Int64", "n_critical": "Int64", "n_possible": "Int64"}
     if sp.empty:
-        return pd.DataFrame(columns=cols).astype({"n_guests": "Int64", "n_possible": "Int64"})
+        return pd.DataFrame(columns=cols).astype(ints)
     crit = {(s, p) for s, p in zip(sp["system"], sp["partition"], strict=True) if plan.is_critical(str(s), str(p))}
     rows = []
     for comp, grp in sp.groupby("component", sort=False):
@@ -175,15 +177,17 @@ def components(inv: Inventory, plan: Plan) -> pd.DataFrame:
         guests = tuple(sorted(set(sure["system"] + "/" + sure["partition"].astype("str"))))
         possible = tuple(sorted(set(maybe["system"] + "/" + maybe["partition"].astype("str")) - set(guests)))
         first = grp.iloc[0]
+        critical = tuple(sorted(f"{s}/{p}" for s, p in set(zip(sure["system"], sure["partition"], strict=True))
+                                if (s, p) in crit))
         rows.append({"component": comp, "kind": first["component_kind"], "label": first["component_label"],
                      "system": first["component_system"], "owner": first["component_owner"], "guests": guests,
                      "n_guests": len(guests),
                      "needs": tuple(sorted(set(sure["partition"].astype("str") + ": " + sure["need_label"]))),
-                     "critical": tuple(sorted(f"{s}/{p}" for s, p in set(zip(sure["system"], sure["partition"],
-                                                                             strict=True)) if (s, p) in crit)),
-                     "possible_guests": possible, "n_possible": len(possible)})
-    frame = pd.DataFrame(rows, columns=cols).astype({"n_guests": "Int64", "n_possible": "Int64"})
-    return frame.sort_values(["n_guests", "n_possible", "label"], ascending=[False, False, True]).reset_index(drop=True)
+                     "critical": critical, "n_critical": len(critical), "possible_guests": possible,
+                     "n_possible": len(possible)})
+    frame = pd.DataFrame(rows, columns=cols).astype(ints)
+    return frame.sort_values(["n_guests", "n_critical", "n_possible", "label"],
+                             ascending=[False, False, False, True]).reset_index(drop=True)
 
 
 @lru_cache(maxsize=8)
