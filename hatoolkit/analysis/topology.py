@@ -209,10 +209,42 @@ def pairs(inv: Inventory, plan: Plan) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
+def _layers(h: nx.DiGraph, start: str) -> dict[str, int]:
+    """Longest-path layers from `start` (back edges of cycles ignored), SINK alone in the last layer."""
+    dag = nx.DiGraph()
+    dag.add_nodes_from(h)
+    seen: set[str] = set()
+    on_stack: set[str] = set()
+    stack = [(start, iter(sorted(h.successors(start))))]
+    seen.add(start)
+    on_stack.add(start)
+    while stack:
+        node, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            on_stack.discard(node)
+            stack.pop()
+            continue
+        if child in on_stack:
+            continue  # a back edge (IBM i line -> the VLAN it bridges -> ...): drop it for layering
+        dag.add_edge(node, child)
+        if child not in seen:
+            seen.add(child)
+            on_stack.add(child)
+            stack.append((child, iter(sorted(h.successors(child)))))
+    layer = {start: 0}
+    for n in nx.topological_sort(dag):
+        for m in dag.successors(n):
+            layer[m] = max(layer.get(m, 0), layer.get(n, 0) + 1)
+    if SINK in layer:
+        layer[SINK] = max(v for k, v in layer.items() if k != SINK) + 1 if len(layer) > 1 else 1
+    return layer
+
+
 def guest_paths(inv: Inventory, plan: Plan, system: str, partition: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Nodes and edges of one guest's dependency paths for a diagram; copies of a component are one node.
 
-    nodes: id, label, kind, layer (distance from the guest), failable, spof (certain, possible or '').
+    nodes: id, label, kind, layer (longest path from the guest; SINK last), failable, spof (certain, possible or '').
     edges: source, target, views (both, opt: only if unknowns work, pes).
     """
     topo = topology(inv, plan)
@@ -234,23 +266,42 @@ def guest_paths(inv: Inventory, plan: Plan, system: str, partition: str) -> tupl
             edges.setdefault((du, dv), set()).update(views)
     h = nx.DiGraph(list(edges))
     h.add_node(start)
-    layer = nx.single_source_shortest_path_length(h, start)
+    layer = _layers(h, start)
     certain, possible = set(guest["certain"]), set(guest["possible"])
     nodes = []
     for n in h.nodes:
         data = g.nodes[n] if n in g else topo.component_info(n)
-        failable = n in certain or n in possible or (n in g and g.nodes[n]["failable"])
-        if n not in g:
-            failable = True
+        failable = n not in g or bool(g.nodes[n]["failable"])
         nodes.append({"id": n, "label": data["label"], "kind": data["kind"], "layer": layer.get(n, 0),
-                      "failable": bool(failable),
+                      "failable": failable,
                       "spof": "certain" if n in certain else ("possible" if n in possible else "")})
-    if SINK in h:
-        last = max(layer.values())
-        for row in nodes:
-            if row["id"] == SINK:
-                row["layer"] = last
     node_frame = pd.DataFrame(nodes, columns=["id", "label", "kind", "layer", "failable", "spof"])
     edge_frame = pd.DataFrame([{"source": u, "target": v, "views": "both" if len(vs) == 2 else next(iter(vs))}
                                for (u, v), vs in edges.items()], columns=["source", "target", "views"])
     return node_frame.sort_values(["layer", "label"]).reset_index(drop=True), edge_frame
+
+
+def all_guest_paths(inv: Inventory, plan: Plan) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
+    """`guest_paths` of every guest with virtual I/O, worst first (critical, then single points, then unknown)."""
+    g = topology(inv, plan).guests
+    g = g[g["needs"] > 0].assign(_rank=g["status"].map({s: i for i, s in enumerate(STATUS_ORDER)}))
+    g = g.sort_values(["critical", "_rank", "system", "partition"], ascending=[False, True, True, True])
+    return {f"{r.system}/{r.partition} ({r.status})": guest_paths(inv, plan, r.system, r.partition)
+            for r in g.itertuples(index=False)}
+
+
+def guest_summary(inv: Inventory, plan: Plan) -> pd.DataFrame:
+    """One readable row per guest: its status and the components it depends on alone (labels, not ids)."""
+    topo = topology(inv, plan)
+    label = {}
+
+    def names(comps: tuple[str, ...]) -> str:
+        return ", ".join(sorted(label.setdefault(c, str(topo.component_info(c)["label"])) for c in comps))
+
+    g = topo.guests
+    frame = pd.DataFrame({
+        "system": g["system"], "partition": g["partition"], "critical": g["critical"], "state": g["state"],
+        "status": g["status"], "disks and VLANs": g["needs"], "single points of failure": g["certain"].map(names),
+        "may also depend on": g["possible"].map(names), "missing data": g["unknown"].map("; ".join)})
+    rank = frame["status"].map({s: i for i, s in enumerate(STATUS_ORDER)})
+    return frame.assign(_r=rank).sort_values(["_r", "system", "partition"]).drop(columns="_r").reset_index(drop=True)

@@ -32,3 +32,16 @@ def backup_copies_table(status: pd.DataFrame, zone: str = "UTC") -> pd.DataFrame
     for col in ("copy_age", "rpo"):
         frame[col] = (frame[col] / pd.Timedelta(hours=1)).round(1).map(lambda h: f"{h:g} h" if pd.notna(h) else "")
     return frame.rename(columns=cols).reset_index(drop=True)
+
+
+def components_table(components: pd.DataFrame, *, limit: int | None = None) -> pd.DataFrame:
+    """Components ranked by how many guests depend on them alone (analysis.topology.components)."""
+    frame = components[components["n_guests"].fillna(0) > 0] if not components.empty else components
+    out = pd.DataFrame({
+        "component": frame["label"], "kind": frame["kind"], "system": frame["system"],
+        "guests cut off": frame["n_guests"], "critical": frame["critical"].map(", ".join),
+        "guests": frame["guests"].map(lambda g: ", ".join(x.split("/", 1)[-1] for x in g)),
+        "what they lose": frame["needs"].map("; ".join),
+    })
+    out = out.reset_index(drop=True)
+    return out.head(limit) if limit else out

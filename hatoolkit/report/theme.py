@@ -26,3 +26,9 @@ CATEGORY_PALETTE: tuple[str, ...] = ("#dc2626", "#ea580c", "#d97706", "#7c3aed",
                                      "#a16207", "#15803d", "#6d28d9", "#0e7490", "#7f1d1d")
 EVACUATION_COLORS: dict[str, str] = {"move": OK_COLOR, "shut down": "#60a5fa", "stays (not activated)": "#d1d5db",
                                      "blocked": "#dc2626", "no capacity": "#f59e0b", "capacity unknown": "#6b7280"}
+# Redundancy path diagrams: single points certain (red), possible (amber), unknown data (grey), the rest by role.
+PATH_COLORS: dict[str, str] = {"certain": "#dc2626", "possible": "#f59e0b", "unknown": "#9ca3af", "guest": "#111827",
+                               "need": "#6b7280", "component": "#2563eb", "device": "#93c5fd", "sink": OK_COLOR}
+COMPONENT_KIND_COLORS: dict[str, str] = {"vios": "#2563eb", "ibmi_host": "#7c3aed", "port": "#0891b2",
+                                         "adapter": "#0d9488", "hea_port": "#db2777", "hea_adapter": "#be185d",
+                                         "unknown_adapter": "#9ca3af"}
