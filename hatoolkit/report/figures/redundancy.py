@@ -10,6 +10,7 @@ that lead to it, which keeps a dual-VIOS guest's two paths apart on the page.
 from __future__ import annotations
 
 import html
+import math
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -117,7 +118,7 @@ def _traces(nodes: pd.DataFrame, edges: pd.DataFrame) -> list[go.Scatter]:
              + ("<br>may be a single point (data missing)" if r["spof"] == "possible" else "")
              for _, r in nodes.iterrows()]
     text = [_esc(t) for t in _short(nodes)]
-    where = ["top center" if round(pos[n][1] * 2) % 2 == 0 else "bottom center" for n in nodes["id"]]
+    where = ["top center" if math.floor(pos[n][1]) % 2 == 0 else "bottom center" for n in nodes["id"]]
     out.append(go.Scatter(
         x=[pos[n][0] for n in nodes["id"]], y=[pos[n][1] for n in nodes["id"]], mode="markers+text", text=text,
         textposition=where, textfont={"size": 9}, hovertext=hover, hoverinfo="text", name="component",
