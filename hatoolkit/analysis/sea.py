@@ -82,8 +82,11 @@ def sea_real_ports(inv: Inventory) -> pd.DataFrame:
     """
     ecs = {(r.system, int(r.vios_lpar_id), r.device): r for r in inv.etherchannels.itertuples(index=False)}
     net = inv.vios_mappings[inv.vios_mappings["kind"] == "net"]
-    physloc = {(r.system, int(r.vios_lpar_id), r.backing_device): r.backing_physloc for r in net.itertuples(index=False)
-               if isinstance(r.backing_device, str) and isinstance(r.backing_physloc, str)}
+    physloc = {(r.system, int(r.vios_lpar_id), r.device): r.physloc for r in inv.vios_adapters.itertuples(index=False)
+               if isinstance(r.physloc, str)}
+    physloc.update({(r.system, int(r.vios_lpar_id), r.backing_device): r.backing_physloc
+                    for r in net.itertuples(index=False)
+                    if isinstance(r.backing_device, str) and isinstance(r.backing_physloc, str)})
     rows = []
     for s in inv.seas.itertuples(index=False):
         key = (s.system, int(s.vios_lpar_id), s.real_adapter)

@@ -63,10 +63,15 @@ class Context:
         self.scsi_data = {(r.system, int(r.vios_lpar_id)) for r in scsi.itertuples(index=False)}
         self.fc_data = {(r.system, int(r.vios_lpar_id)) for r in fc.itertuples(index=False)}
         self.vtds = _group(scsi[scsi["vtd"].notna()], ["system", "vios_lpar_id", "slot_num"])
+        # by the vhost's client partition: the HMC's server slot numbers and the VIOS's own can disagree
+        self.vtds_by_client = _group(scsi[scsi["vtd"].notna() & scsi["client_lpar_id"].notna()],
+                                     ["system", "vios_lpar_id", "client_lpar_id"])
         self.vfchosts = {(r.system, int(r.vios_lpar_id), _int(r.slot_num)): r for r in fc.itertuples(index=False)}
         self.net_physloc = {(r.system, int(r.vios_lpar_id), r.backing_device): r.backing_physloc
                             for r in net.itertuples(index=False)
                             if isinstance(r.backing_device, str) and isinstance(r.backing_physloc, str)}
+        self.port_physloc = {(r.system, int(r.vios_lpar_id), r.device): r.physloc
+                             for r in inv.vios_adapters.itertuples(index=False) if isinstance(r.physloc, str)}
         d = inv.disks
         self.disk_data = {(r.system, int(r.vios_lpar_id)) for r in d.itertuples(index=False)}
         self.disks = {(r.system, int(r.vios_lpar_id), r.hdisk): r for r in d.itertuples(index=False)}
@@ -126,7 +131,8 @@ class Context:
                            owner=self.label(system, vios_id))
         if self.b.g.out_degree(port):
             return port
-        location = physloc or self.net_physloc.get((system, vios_id, device))
+        location = physloc or self.port_physloc.get((system, vios_id, device)) or self.net_physloc.get(
+            (system, vios_id, device))
         if isinstance(location, str) and "-C" in location:
             self.b.edge(port, self.card(system, location.upper().rsplit("-T", 1)[0], self.label(system, vios_id)))
             return port

@@ -121,7 +121,7 @@ class Network:
             for m in members:
                 ctx.b.edge(node, ctx.vios_port(system, vios_id, m, "ethernet"))
             return
-        if (system, vios_id, real) in ctx.net_physloc:
+        if (system, vios_id, real) in ctx.net_physloc or (system, vios_id, real) in ctx.port_physloc:
             ctx.b.edge(sea, ctx.vios_port(system, vios_id, real, "ethernet"))
             return
         ctx.b.edge(sea, ctx.b.unknown(f"{real} (real adapter of {sea_name} on {ctx.label(system, vios_id)}): a port or an "

@@ -87,16 +87,17 @@ def _vios_luns(ctx: Context, system: str, lpar_id: int, ibmi: bool, many: bool) 
     """Needs from the VIOS vSCSI mappings of a guest; also the serving VIOS without an lsmap capture."""
     needs: dict[str, list[tuple[int, object]]] = defaultdict(list)
     blind: list[int] = []
+    seen: set[int] = set()
     for a in ctx.vscsi_clients.get((system, lpar_id), []):
         vios_id = int(a.remote_lpar_id) if pd.notna(a.remote_lpar_id) else None
-        if not ctx.is_vios(system, vios_id):
+        if not ctx.is_vios(system, vios_id) or vios_id in seen:
             continue
+        seen.add(vios_id)
         if (system, vios_id) not in ctx.scsi_data:
             blind.append(vios_id)
             continue
-        server_slot = int(a.remote_slot_num) if pd.notna(a.remote_slot_num) else None
-        for vtd in ctx.vtds.get((system, vios_id, server_slot), []):
-            if vtd.backing_type == "optical" or (pd.notna(vtd.client_lpar_id) and int(vtd.client_lpar_id) != lpar_id):
+        for vtd in ctx.vtds_by_client.get((system, vios_id, lpar_id), []):
+            if vtd.backing_type == "optical":
                 continue
             disk = ctx.disks.get((system, vios_id, vtd.backing_device)) if vtd.backing_type == "pv" else None
             udid = disk.udid if disk is not None and isinstance(disk.udid, str) else None
@@ -249,6 +250,10 @@ def _unit_path(ctx: Context, system: str, lpar_id: int, r: object, half: str) ->
             ctx.b.edge(vios, ctx.b.unknown(f"no lsmap -all capture for {ctx.label(system, server)}", system))
             return
         vtd = next((t for t in ctx.vtds.get((system, server, server_slot), []) if _lun(t.lun) == lun), None)
+        if vtd is None:  # the HMC's server slot may not be the VIOS's: one vhost for this client is unambiguous
+            hosts = {t.adapter for t in ctx.vtds_by_client.get((system, server, lpar_id), [])}
+            if len(hosts) == 1:
+                vtd = next((t for t in ctx.vtds_by_client[(system, server, lpar_id)] if _lun(t.lun) == lun), None)
         if vtd is None:
             ctx.b.edge(va, ctx.b.unknown(f"{ctx.label(system, server)} maps no VTD with LUN {lun} on slot {server_slot}",
                                          system))

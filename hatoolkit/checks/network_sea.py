@@ -53,6 +53,7 @@ def sea_no_partner(inv: Inventory, plan: Plan) -> Outcome:
     """
     groups = _groups(inv)
     per_sea: dict[tuple[str, int, str], dict[str, Any]] = {}
+    blind_vlans: dict[tuple[str, str, str], list[int]] = {}
     out: list[dict[str, Any]] = []
     for (system, vswitch, vlan), known, blind in groups:
         if len(known) == 1 and blind.empty:
@@ -62,10 +63,13 @@ def sea_no_partner(inv: Inventory, plan: Plan) -> Outcome:
             entry["vlans"].append(vlan)
         elif len(known) <= 1 and not blind.empty:
             names = ",".join(sorted(set(blind["vios_name"].fillna("?"))))
-            out.append({"system": system, "partition": names, "resource": f"{system}/{vswitch}/VLAN {vlan}",
-                        "status": "unknown", "evidence": evidence(vlan=vlan, vswitch=vswitch, uncaptured_vios=names),
-                        "message": f"VLAN {vlan} is carried by trunk adapters of {names}, whose SEAs were not captured: "
-                                   "its failover partner is unknown"})
+            blind_vlans.setdefault((system, vswitch, names), []).append(vlan)
+    for (system, vswitch, names), vlans in sorted(blind_vlans.items()):
+        out.append({"system": system, "partition": names, "resource": f"{system}/{vswitch}/{names}",
+                    "status": "unknown", "evidence": evidence(vlans=tuple(sorted(vlans)), vswitch=vswitch,
+                                                              uncaptured_vios=names),
+                    "message": f"{_vlan_text(vswitch, vlans)} carried by trunk adapters of {names}, whose SEAs were not "
+                               "captured: failover partners unknown"})
     for (system, _, sea), e in sorted(per_sea.items()):
         r = e["row"]
         out.append({"system": system, "partition": r["vios_name"], "resource": f"{system}/{r['vios_name']}/{sea}",
