@@ -31,6 +31,7 @@ from hatoolkit.analysis.topology_graph import (
     VIEWS,
     cutting_components,
     cutting_pairs,
+    descendants,
     live_region,
     post_dominators,
 )
@@ -53,13 +54,11 @@ class Topology:
     views: dict[str, nx.DiGraph]
     needs: pd.DataFrame
     guests: pd.DataFrame
+    meta: dict[str, dict[str, object]]
 
     def component_info(self, component: str) -> dict[str, object]:
         """kind, label, system, owner of a component (from any of its nodes)."""
-        for _, data in self.graph.nodes(data=True):
-            if data.get("component") == component:
-                return {"kind": data["kind"], "label": data["label"], "system": data["system"], "owner": data["owner"]}
-        return {"kind": None, "label": component, "system": None, "owner": None}
+        return self.meta.get(component, {"kind": None, "label": component, "system": None, "owner": None})
 
 
 def _guests(inv: Inventory, plan: Plan) -> pd.DataFrame:
@@ -71,8 +70,9 @@ def _guests(inv: Inventory, plan: Plan) -> pd.DataFrame:
 
 
 def _unknowns(g: nx.DiGraph, need: str) -> tuple[str, ...]:
-    return tuple(sorted({g.nodes[n]["label"] for n in nx.descendants(g, need)
-                         if g.nodes[n]["kind"] in ("unknown", "unknown_adapter")}))
+    nodes = g.nodes
+    return tuple(sorted({nodes[n]["label"] for n in descendants(g, need)
+                         if nodes[n]["kind"] in ("unknown", "unknown_adapter")}))
 
 
 @lru_cache(maxsize=8)
@@ -97,7 +97,10 @@ def topology(inv: Inventory, plan: Plan) -> Topology:
             rows.append({"system": r.system, "lpar_id": int(r.lpar_id), "partition": r.name, "need": nid, "kind": kind,
                          "label": label, **_judge(views, idom, nid), "unknown": _unknowns(ctx.b.g, nid)})
     need_frame = pd.DataFrame(rows, columns=NEED_COLUMNS).astype({"lpar_id": "Int64"})
-    return Topology(ctx.b.g, views, need_frame, _guest_frame(guests, need_frame, plan))
+    meta: dict[str, dict[str, object]] = {}
+    for _, data in ctx.b.g.nodes(data=True):
+        meta.setdefault(data["component"], {k: data[k] for k in ("kind", "label", "system", "owner")})
+    return Topology(ctx.b.g, views, need_frame, _guest_frame(guests, need_frame, plan), meta)
 
 
 def _judge(views: dict[str, nx.DiGraph], idom: dict[str, dict[str, str]], need: str) -> dict[str, object]:
@@ -114,20 +117,25 @@ def _judge(views: dict[str, nx.DiGraph], idom: dict[str, dict[str, str]], need: 
 
 
 def _guest_frame(guests: pd.DataFrame, needs: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    acc: dict[tuple[str, int], dict[str, object]] = {}
+    for r in needs.itertuples(index=False):
+        a = acc.setdefault((r.system, int(r.lpar_id)), {"statuses": set(), "certain": set(), "possible": set(),
+                                                        "unknown": set(), "n": 0})
+        a["statuses"].add(r.status)  # type: ignore[union-attr]
+        a["certain"].update(r.certain)  # type: ignore[union-attr]
+        a["possible"].update(r.possible)  # type: ignore[union-attr]
+        a["unknown"].update(r.unknown)  # type: ignore[union-attr]
+        a["n"] += 1  # type: ignore[operator]
     rows = []
-    by_guest = {k: g for k, g in needs.groupby(["system", "lpar_id"], sort=False)} if not needs.empty else {}
     for r in guests.itertuples(index=False):
-        mine = by_guest.get((r.system, int(r.lpar_id)))
-        statuses = set(mine["status"]) if mine is not None else set()
-        status = next((s for s in STATUS_ORDER if s in statuses), "none")
-
-        def union(col: str, frame: pd.DataFrame | None = mine) -> tuple[str, ...]:
-            return tuple(sorted({v for t in frame[col] for v in t})) if frame is not None else ()
-
+        a = acc.get((r.system, int(r.lpar_id)))
+        statuses = a["statuses"] if a else set()
         rows.append({"system": r.system, "lpar_id": int(r.lpar_id), "partition": r.name, "lpar_env": r.lpar_env,
-                     "state": r.state, "critical": plan.is_critical(str(r.system), str(r.name)), "status": status,
-                     "needs": 0 if mine is None else len(mine), "certain": union("certain"),
-                     "possible": union("possible"), "unknown": union("unknown")})
+                     "state": r.state, "critical": plan.is_critical(str(r.system), str(r.name)),
+                     "status": next((x for x in STATUS_ORDER if x in statuses), "none"), "needs": a["n"] if a else 0,
+                     "certain": tuple(sorted(a["certain"])) if a else (),  # type: ignore[arg-type]
+                     "possible": tuple(sorted(a["possible"])) if a else (),  # type: ignore[arg-type]
+                     "unknown": tuple(sorted(a["unknown"])) if a else ()})  # type: ignore[arg-type]
     frame = pd.DataFrame(rows, columns=GUEST_COLUMNS)
     return frame.astype({"lpar_id": "Int64", "needs": "Int64", "critical": bool})
 
@@ -254,7 +262,7 @@ def guest_paths(inv: Inventory, plan: Plan, system: str, partition: str) -> tupl
         raise KeyError(f"no guest {system}/{partition} in the topology")
     guest = match.iloc[0]
     start = f"guest:{system}/{int(guest['lpar_id'])}"
-    reach = nx.descendants(g, start) | {start}
+    reach = descendants(g, start) | {start}
 
     def display(n: str) -> str:
         return g.nodes[n]["component"] if g.nodes[n]["failable"] else n

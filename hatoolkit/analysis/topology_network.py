@@ -51,15 +51,16 @@ class Network:
                            if r.target_kind in ("vipa", "interface") and pd.notna(r.lpar_id)}
         ifc = ibmi_net.interfaces(inv)
         self.ifc = {(r.system, r.partition, r.internet_address): r for r in ifc.itertuples(index=False)}
-        self.clients = vio.client_vlans(inv)
+        self.clients: dict[tuple[str, int], list[object]] = {}
+        for r in vio.client_vlans(inv).itertuples(index=False):
+            self.clients.setdefault((r.system, int(r.lpar_id)), []).append(r)
 
     # ------------------------------------------------------------------ needs
 
     def lan_needs(self, system: str, lpar_id: int) -> list[Need]:
         ctx = self.ctx
-        mine = self.clients[(self.clients["system"] == system) & (self.clients["lpar_id"] == lpar_id)]
         out: dict[str, Need] = {}
-        for r in mine.itertuples(index=False):
+        for r in self.clients.get((system, lpar_id), []):
             vlan = int(r.vlan_id)
             if (system, lpar_id, r.vswitch, vlan) in self.bridged_by:
                 continue  # this partition is the bridge of that VLAN, not a client of it

@@ -10,6 +10,7 @@ channel is flagged only where the VIOS level predates control-channel-less failo
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -25,8 +26,9 @@ from hatoolkit.model.plan import Plan
 FAILOVER_MODES = frozenset({"auto", "standby", "sharing"})
 
 
+@lru_cache(maxsize=8)
 def _groups(inv: Inventory) -> list[tuple[tuple[str, str, int], pd.DataFrame, pd.DataFrame]]:
-    """Per (system, vswitch, VLAN): the SEAs bridging it and the trunk adapters of uncaptured VIOS."""
+    """Per (system, vswitch, VLAN): the SEAs bridging it and the trunk adapters of uncaptured VIOS (shared by HA405-410)."""
     sv = seas.sea_vlans(inv)
     out = []
     for key, grp in sv.groupby(["system", "vswitch", "vlan_id"], sort=True):

@@ -9,6 +9,7 @@ HA213 already reports for a partition's live mobility is not reported again.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -155,6 +156,14 @@ def disk_paths_single(inv: Inventory, plan: Plan) -> Outcome:
     return outcome(len(backing), findings(out))
 
 
+@lru_cache(maxsize=8)
+def reported(inv: Inventory, plan: Plan) -> frozenset[tuple[str, int, str]]:
+    """(system, lpar_id, resource) of the reservations HA213 reports (LPM blockers, rule reserve)."""
+    b = blockers(inv, plan)
+    fail = b[(b["rule"] == "reserve") & (b["status"] == "fail")]
+    return frozenset(zip(fail["system"], fail["lpar_id"].astype("int64"), fail["resource"], strict=True))
+
+
 @check("HA504", Severity.HIGH,
        remediation="Set reserve_policy=no_reserve on the hdisk on every VIOS that sees the LUN "
                    "(chdev -dev hdiskN -attr reserve_policy=no_reserve -perm), then map it through both VIOS.")
@@ -181,10 +190,6 @@ def reserve_blocks_dual_vios(inv: Inventory, plan: Plan) -> Outcome:
         if isinstance(d.udid, str):
             disks.setdefault((d.system, int(d.vios_lpar_id), d.udid), d)
     with_data = {(d.system, int(d.vios_lpar_id)) for d in inv.disks.itertuples(index=False)}
-    b = blockers(inv, plan)
-    reported = set(zip(b.loc[(b["rule"] == "reserve") & (b["status"] == "fail"), "system"],
-                       b.loc[(b["rule"] == "reserve") & (b["status"] == "fail"), "lpar_id"].astype("int64"),
-                       b.loc[(b["rule"] == "reserve") & (b["status"] == "fail"), "resource"], strict=True))
     parts = {(r.system, int(r.lpar_id)): r.name for r in inv.partitions.itertuples(index=False)}
     out: list[dict[str, Any]] = []
     evaluated = 0
@@ -207,7 +212,7 @@ def reserve_blocks_dual_vios(inv: Inventory, plan: Plan) -> Outcome:
                 continue  # not zoned to this VIOS: single-VIOS storage, which HA501 reports
             resource = f"{r.system}/{name}/{d.hdisk}"
             policy = d.reserve_policy.lower() if isinstance(d.reserve_policy, str) else None
-            if policy in RESERVING and (r.system, int(r.lpar_id), resource) not in reported:
+            if policy in RESERVING and (r.system, int(r.lpar_id), resource) not in reported(inv, plan):
                 mapped = bool(((cs["system"] == r.system) & (cs["lpar_id"] == r.lpar_id) & (cs["vios_lpar_id"] == v)
                                & (cs["udid"] == r.udid)).any())
                 out.append({"system": r.system, "partition": guest, "resource": resource, "status": "fail",
