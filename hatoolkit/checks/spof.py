@@ -27,6 +27,18 @@ def _names(guests: tuple[str, ...], limit: int = 12) -> str:
     return ", ".join(short[:limit]) + (f" and {len(short) - limit} more" if len(short) > limit else "")
 
 
+def _impacts(inv: Inventory, plan: Plan) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Per component, what its guests lose, in the shape of IBM's ValidateMaintenanceReadiness answer:
+    virtual SCSI storage, virtual Fibre Channel (NPIV) storage, virtual LAN."""
+    sp = topology.single_points(inv, plan)
+    sp = sp[sp["certainty"] == "certain"]
+    out: dict[str, dict[str, set[str]]] = {}
+    for r in sp.itertuples(index=False):
+        key = "virtual_lan" if r.need_kind == "lan" else ("virtual_fc" if r.need_label == "NPIV disks" else "virtual_scsi")
+        out.setdefault(r.component, {}).setdefault(key, set()).add(f"{r.partition}:{r.need_label}")
+    return {c: {k: tuple(sorted(v)) for k, v in sorted(d.items())} for c, d in out.items()}
+
+
 @check("HA601", Severity.HIGH,
        remediation="Give every guest a second path around the component: dual-VIOS MPIO or NPIV, an SEA failover "
                    "pair, IBM i mirroring across two hosts, preferred interfaces on independent ports; until then, "
@@ -41,6 +53,7 @@ def single_point_of_failure(inv: Inventory, plan: Plan) -> Outcome:
     comps = topology.components(inv, plan)
     topo = topology.topology(inv, plan)
     failable = {d["component"] for _, d in topo.graph.nodes(data=True) if d.get("failable")}
+    impact = _impacts(inv, plan)
     out: list[dict[str, Any]] = []
     for r in comps.itertuples(index=False):
         word = KIND_WORDS.get(str(r.kind), str(r.kind))
@@ -48,8 +61,8 @@ def single_point_of_failure(inv: Inventory, plan: Plan) -> Outcome:
         where = {"system": r.system, "partition": owner, "resource": r.label}
         if r.n_guests:
             out.append({**where, "status": "fail", "severity": "critical" if r.critical else None,
-                        "evidence": evidence(kind=r.kind, guests=tuple(g.split("/", 1)[-1] for g in r.guests),
-                                             needs=r.needs, critical=tuple(c.split("/", 1)[-1] for c in r.critical)),
+                        "evidence": evidence(kind=r.kind, **impact.get(r.component, {}),
+                                             critical=tuple(c.split("/", 1)[-1] for c in r.critical)),
                         "message": f"loss of {word} {r.label} cuts off {r.n_guests} guest(s): {_names(r.guests)}"})
         elif r.n_possible:
             why = "their other paths are not captured" if r.kind != "unknown_adapter" else "which adapter it is, or " \

@@ -274,3 +274,22 @@ def test_mirrored_ibmi_guest_across_two_hosts(ibmi) -> None:
     assert needs.loc["ASP 1 unit 2", "status"] == "spof" and needs.loc["ASP 1 unit 2", "certain"] == ("part:PROD/1",)
     findings, _ = run_checks(inv, plan, select=["HA502"])
     assert findings.empty
+
+
+def test_storage_spaces_unknown_without_guest_or_asp_exports(tmp_path) -> None:
+    lab = _ibmi_lab()
+    prod = lab.sys("PROD")
+    prod.lpar("GMIR").ibmi = None  # the guest did not export its disk units
+    prod.lpar("HOST1").ibmi.asps = []  # and the host no ASP list
+    inv = lab.load(tmp_path)
+    findings, _ = run_checks(inv, plan_from_text(IBMI_PLAN), select=["HA505", "HA506"])
+    ha506 = findings[findings["check_id"] == "HA506"]
+    assert _flagged(ha506, "resource", "unknown") == {"fail_ha506_nothing", "pass_ha506_mirror", "pass_ha506_mirror_b",
+                                                      "pass_ha505_sync", "fail_ha505_suspended", "fail_ha505_same"}
+    assert not _flagged(ha506, "resource")  # nothing is called unprotected on missing data
+    ha505 = findings[findings["check_id"] == "HA505"]
+    assert set(ha505["status"]) == {"unknown"} and len(ha505) == 3
+    from hatoolkit.analysis import topology
+    needs = topology.topology(inv, plan_from_text(IBMI_PLAN)).needs
+    gmir = needs[needs["partition"] == "GMIR"]
+    assert set(gmir["status"]) == {"unknown"}  # two hosts, mirroring not exported: never redundant
