@@ -85,7 +85,6 @@ class Context:
         self.slots = _group(slots, ["system", "lpar_id"])
         self.io_known = set(inv.io_slots["system"]) - uncaptured(inv, "--rsubtype slot")
         self.scsi_listed = set(vs["system"]) - uncaptured(inv, "--rsubtype scsi")
-        self.fc_listed = set(vf["system"]) | (set(p["system"]) - uncaptured(inv, "--rsubtype fc"))
 
     # ------------------------------------------------------------------ identities
 

@@ -15,20 +15,11 @@ from typing import Any
 import pandas as pd
 
 from hatoolkit.analysis import ibmi_net
-from hatoolkit.checks.registry import Outcome, check, evidence, outcome, rows
+from hatoolkit.checks._records import findings
+from hatoolkit.checks.registry import Outcome, check, evidence, outcome
 from hatoolkit.model.findings import Severity
 from hatoolkit.model.inventory import Inventory
 from hatoolkit.model.plan import Plan
-
-FINDING_KEYS = ("system", "partition", "resource", "status", "message", "evidence", "severity")
-
-
-def findings(records: list[dict[str, Any]]) -> pd.DataFrame:
-    """Finding rows from plain dicts (system, partition, resource, status, message, evidence[, severity])."""
-    frame = pd.DataFrame([{k: r.get(k) for k in FINDING_KEYS} for r in records], columns=list(FINDING_KEYS))
-    if frame.empty:
-        return rows(pd.DataFrame(index=pd.RangeIndex(0)))
-    return rows(frame, **{k: frame[k] for k in FINDING_KEYS})
 
 
 def _vipa_groups(inv: Inventory) -> list[tuple[tuple[str, str, str], pd.DataFrame]]:

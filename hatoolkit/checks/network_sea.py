@@ -17,7 +17,7 @@ import pandas as pd
 
 from hatoolkit.analysis import sea as seas
 from hatoolkit.analysis.vios import DEFAULT_VSWITCH, vios_ids
-from hatoolkit.checks.network import findings
+from hatoolkit.checks._records import findings
 from hatoolkit.checks.registry import Outcome, check, evidence, outcome
 from hatoolkit.model.findings import Severity
 from hatoolkit.model.inventory import Inventory

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from hatoolkit.analysis import topology
-from hatoolkit.checks.network import findings
+from hatoolkit.checks._records import findings
 from hatoolkit.checks.registry import Outcome, check, evidence, outcome
 from hatoolkit.model.findings import Severity
 from hatoolkit.model.inventory import Inventory

@@ -18,7 +18,7 @@ from hatoolkit.analysis import ibmi_storage, topology
 from hatoolkit.analysis import vios as vio
 from hatoolkit.analysis.backups import backup_status
 from hatoolkit.analysis.mobility import blockers
-from hatoolkit.checks.network import findings
+from hatoolkit.checks._records import findings
 from hatoolkit.checks.registry import Outcome, check, evidence, outcome
 from hatoolkit.model.findings import Severity
 from hatoolkit.model.inventory import Inventory
