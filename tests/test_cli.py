@@ -34,7 +34,7 @@ def test_validate_json_shape(capsys):
     code, out, _ = run(capsys, "validate", SAMPLE, "--format", "json")
     payload = json.loads(out)
     assert code == 0 and {"frames", "gaps", "files"} <= set(payload)
-    assert len(payload["frames"]["partitions"]) == 28
+    assert len(payload["frames"]["partitions"]) == 29  # HR-PAY joined PRD-2 (issue 7)
     assert isinstance(payload["frames"]["profiles"][0]["virtual_eth_adapters"], list)
     assert {"code", "severity", "file", "line", "message"} <= set(payload["gaps"][0])
 

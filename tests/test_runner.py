@@ -109,7 +109,7 @@ def test_executed_notebooks_read_the_saved_run(sample_report):
     from hatoolkit.report.run import open_run
 
     run = open_run(out)
-    assert len(run.inventory.partitions) == 28 and run.plan.as_of is not None
+    assert len(run.inventory.partitions) == 29 and run.plan.as_of is not None
 
 
 def test_static_charts_and_slides(sample_report):

@@ -26,6 +26,9 @@ from hatoolkit.model.inventory import Inventory
 from hatoolkit.model.plan import Plan
 
 _RELEASE_RE = re.compile(r"(?:IBM i|OS/400|i5/OS)?.*?\b[Vv]?(\d+)[.Rr](\d+)")
+# Export kinds only a hosting partition writes; an IBM i export with none of them (a guest's disk units,
+# a partition's network or ASP exports) does not make that partition a host.
+HOSTING_EXPORTS = frozenset({"nwsds", "storage_spaces", "save_history"})
 # Release from which IBM i saves storage spaces of an active server (SAV SAVACTOPT(*NWSSTG)).
 SAVE_WHILE_ACTIVE_RELEASE = (6, 1)
 
@@ -81,6 +84,10 @@ def ibmi_hosts(inv: Inventory, plan: Plan) -> pd.DataFrame:
     for row in inv.ibmi_partitions.itertuples(index=False):
         if row.system not in backups:
             continue
+        kinds = set(row.exports) if isinstance(row.exports, tuple) else set()
+        if (row.system, row.partition) not in hosts and not kinds & HOSTING_EXPORTS and kinds - {"partition"}:
+            continue  # a guest (disk units) or a network-only export: not a hosting partition
+
         entry = hosts.setdefault((row.system, row.partition), {
             "system": row.system, "partition": row.partition, "lpar_id": row.lpar_id, "os_version": None,
             "os_release": None, "release_from": None, "guests": None})

@@ -10,6 +10,10 @@ from hatoolkit.checks import (  # noqa: F401
     inputs,
     mobility,
     mobility_io,
+    network,
+    network_sea,
+    spof,
+    storage,
 )
 from hatoolkit.checks.registry import REGISTRY, CheckSpec, Outcome, check, run_checks
 

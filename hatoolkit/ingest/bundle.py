@@ -50,6 +50,11 @@ FRAME_KEYS: dict[str, list[str]] = {
     "etherchannels": ["system", "vios_lpar_id", "device"],
     "disks": ["system", "vios_lpar_id", "hdisk"],
     "disk_paths": ["system", "vios_lpar_id", "hdisk", "parent", "connection"],
+    "vios_adapters": ["system", "vios_lpar_id", "device"],
+    "interfaces": ["system", "partition", "internet_address"],
+    "lines": ["system", "partition", "line_description"],
+    "asps": ["system", "partition", "asp_number"],
+    "disk_units": ["system", "partition", "resource_name"],
 }
 
 

@@ -358,3 +358,8 @@ def _required(frame: pd.DataFrame, columns: list[str], exp: Export, host: _Host,
 
 
 _BUILDERS = {"nwsds": _nwsd_frame, "storage_spaces": _storage_frame, "save_history": _save_frame}
+
+# Exports for network and storage redundancy (interfaces, lines, ASPs, guest disk units): ingest/ibmi_ha.py.
+from hatoolkit.ingest import ibmi_ha  # noqa: E402
+
+_BUILDERS.update(ibmi_ha.BUILDERS)

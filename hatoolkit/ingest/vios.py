@@ -24,16 +24,16 @@ from hatoolkit.ingest.records import MESSAGE_RE, Problem
 
 # VIOS (padmin) commands whose output hatoolkit does not read (yet): known, not "unknown command".
 KNOWN_UNUSED = frozenset({
-    "ioslevel", "lspv", "lsvg", "lslv", "entstat", "lscfg", "lsnports", "lssp", "lscluster", "lsvopt", "lsrep",
+    "ioslevel", "lspv", "lsvg", "lslv", "entstat", "lsnports", "lssp", "lscluster", "lsvopt", "lsrep",
     "lsfware", "lsmcode", "lssw", "lstcpip", "netstat", "errlog", "lsgcl", "lsnetsvc", "lsuser", "viosecure",
     "lslparinfo", "prtconf", "oem_setup_env", "license", "lsauth", "lsrole", "lssecattr", "lsvlog",
 })
-VIOS_COMMANDS = frozenset({"lsmap", "lsdev", "chkdev", "lspath", "lssea", "uname", "hostname"}) | KNOWN_UNUSED
+VIOS_COMMANDS = frozenset({"lsmap", "lsdev", "chkdev", "lspath", "lssea", "lscfg", "uname", "hostname"}) | KNOWN_UNUSED
 _FMT_VHOST = re.compile(r"^vhost\d+:")
 _FMT_VFC = re.compile(r"^vfchost\d+:")
 _IOSCLI_RE = re.compile(r"^\s*(?:/usr/ios/cli/)?ioscli\s+")  # root (oem_setup_env) runs padmin commands via ioscli
 _VIOS_MARKERS = re.compile(r"^\s*(?:vhost\d|vfchost\d|SVSA\s|Name\s+Physloc|SVEA\s|SEA\s*:|attribute\s+value|"
-                           r"VIOS hostname:|running lssea)", re.M)
+                           r"VIOS hostname:|running lssea|INSTALLED RESOURCE LIST)", re.M)
 _FILE_DEVICE_RE = re.compile(r"(?:^|[_\-.])((?:ent|hdisk)\d+)[_\-.].*attr", re.I)
 _REPORT_HOST = re.compile(r"^running lssea on (?P<host>\S+)\s*\|\s*IBM,\w{2}(?P<serial>\w{7})\b")
 
@@ -126,6 +126,8 @@ def _by_command(cmd: Command, lines: list[str], first: int, cap: ViosCapture) ->
         _take(cap, dev.parse_chkdev(lines, first, fmt, fields), "vios_chkdev")
     elif name == "lspath":
         _take(cap, dev.parse_lspath(lines, first, fmt, fields), "vios_lspath")
+    elif name == "lscfg":  # also `lscfg -l entN` / `-vl`: the device line is the same
+        _take(cap, dev.parse_lscfg(lines, first), "vios_lscfg")
     else:
         cap.kind = "-"  # known VIOS command whose output is not used
         messages = [Problem(first + i, "message", ln.strip()) for i, ln in enumerate(lines) if MESSAGE_RE.match(ln.strip())]
@@ -155,6 +157,8 @@ def _line_kind(text: str) -> str | None:
         return "sea_report"
     if re.match(r"^attribute\s+value\s+description", text):
         return "attrs"
+    if text.startswith("INSTALLED RESOURCE LIST"):
+        return "lscfg"
     return None
 
 
@@ -228,4 +232,6 @@ def _parse_segment(kind: str, body: list[str], start: int) -> lsm.Parsed:
         return npv.parse_net(body, start)
     if kind == "sea_report":
         return dev.parse_sea_report(body, start)
+    if kind == "lscfg":
+        return dev.parse_lscfg(body, start)
     return lsm.Parsed()

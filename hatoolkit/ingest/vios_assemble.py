@@ -22,16 +22,17 @@ from hatoolkit.ingest.gaps import GapLog
 from hatoolkit.ingest.vios import ViosCapture
 from hatoolkit.ingest.vios_lsmap import VIRTUAL_LOC_RE
 from hatoolkit.model import frames as fr
-from hatoolkit.model.vios import DiskPaths, Disks, EtherChannels, Seas, ViosMappings
+from hatoolkit.model.vios import DiskPaths, Disks, EtherChannels, Seas, ViosAdapters, ViosMappings
 
 MODELS = {"vios_mappings": ViosMappings, "seas": Seas, "etherchannels": EtherChannels, "disks": Disks,
-          "disk_paths": DiskPaths}
+          "disk_paths": DiskPaths, "vios_adapters": ViosAdapters}
 KEYS = {
     "vios_mappings": ["system", "vios_lpar_id", "adapter", "vtd"],
     "seas": ["system", "vios_lpar_id", "sea"],
     "etherchannels": ["system", "vios_lpar_id", "device"],
     "disks": ["system", "vios_lpar_id", "hdisk"],
     "disk_paths": ["system", "vios_lpar_id", "hdisk", "parent", "connection"],
+    "vios_adapters": ["system", "vios_lpar_id", "device"],
 }
 
 
@@ -266,6 +267,10 @@ def assemble(captures: list[ViosCapture], systems: pd.DataFrame, partitions: pd.
     frames = {name: _typed(name, rows.get(name, [])) for name in MODELS}
     frames["seas"] = _seas_from_net(frames["seas"], frames["vios_mappings"])
     frames = {name: _combined(name, frame) for name, frame in frames.items()}
+    ports = frames["vios_adapters"]
+    if not ports.empty:
+        frames["vios_adapters"] = ports.assign(card_location=ports["physloc"].str.upper().str.replace(
+            r"-T\d+$", "", regex=True))
     disks = frames["disks"]
     if not disks.empty:
         frames["disks"] = disks.assign(udid=disks["udid"].fillna(disks["unique_id"]))

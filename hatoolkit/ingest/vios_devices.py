@@ -338,3 +338,26 @@ def _note_member_health(out: Parsed, sea: dict[str, object], cells: list[str], h
         ec.setdefault("unhealthy_adapters", ())
         if bad:
             ec["unhealthy_adapters"] = (*ec["unhealthy_adapters"], cells[0])  # type: ignore[misc]
+
+
+# --------------------------------------------------------------------------- lscfg (installed resource list)
+
+_LSCFG_ROW = re.compile(r"^\s*[+*\-]?\s*(?P<dev>(?:ent|fcs|fscsi|sissas|sas)\d+)\s+(?P<loc>U\S+)\s*(?P<desc>.*)$")
+_VIRTUAL_LOC = re.compile(r"-V\d+-C\d+")
+
+
+def parse_lscfg(lines: list[str], first_line: int) -> Parsed:
+    """`lscfg` (INSTALLED RESOURCE LIST, also a report's "Card info") -> physical ports and their locations.
+
+    Only physical Ethernet and Fibre Channel/SAS ports are kept (`ent0  U78D3.001.XXX-P1-C2-T1  PCIe3 4-port
+    10GbE`): the location code names the card (…-C2) a port sits on, which is what tells two ports of one card
+    from ports of two cards. Virtual devices (…-V1-C20) are left out.
+    """
+    out = Parsed()
+    for i, raw in enumerate(lines):
+        m = _LSCFG_ROW.match(raw.rstrip())
+        if not m or _VIRTUAL_LOC.search(m.group("loc")):
+            continue
+        out.add("vios_adapters", {"device": m.group("dev"), "physloc": m.group("loc"),
+                                  "description": _none(m.group("desc")), "line": first_line + i})
+    return out

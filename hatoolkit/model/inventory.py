@@ -28,7 +28,8 @@ from hatoolkit.model.hmc import (
     VirtualScsi,
 )
 from hatoolkit.model.ibmi import IbmiPartitions, Nwsds, SaveEvents, StorageSpaces
-from hatoolkit.model.vios import DiskPaths, Disks, EtherChannels, Seas, ViosMappings
+from hatoolkit.model.ibmi_ha import Asps, DiskUnits, Interfaces, Lines
+from hatoolkit.model.vios import DiskPaths, Disks, EtherChannels, Seas, ViosAdapters, ViosMappings
 
 
 class Gaps(pa.DataFrameModel):
@@ -83,6 +84,11 @@ FRAME_MODELS: MappingProxyType[str, type[fr.FrameModel]] = MappingProxyType(
         "etherchannels": EtherChannels,
         "disks": Disks,
         "disk_paths": DiskPaths,
+        "vios_adapters": ViosAdapters,
+        "interfaces": Interfaces,
+        "lines": Lines,
+        "asps": Asps,
+        "disk_units": DiskUnits,
     }
 )
 
@@ -113,6 +119,11 @@ class Inventory:
     etherchannels: pd.DataFrame = field(default_factory=_empty("etherchannels"))
     disks: pd.DataFrame = field(default_factory=_empty("disks"))
     disk_paths: pd.DataFrame = field(default_factory=_empty("disk_paths"))
+    vios_adapters: pd.DataFrame = field(default_factory=_empty("vios_adapters"))
+    interfaces: pd.DataFrame = field(default_factory=_empty("interfaces"))
+    lines: pd.DataFrame = field(default_factory=_empty("lines"))
+    asps: pd.DataFrame = field(default_factory=_empty("asps"))
+    disk_units: pd.DataFrame = field(default_factory=_empty("disk_units"))
     gaps: pd.DataFrame = field(default_factory=lambda: fr.empty(Gaps))
     files: pd.DataFrame = field(default_factory=lambda: fr.empty(Files))
     root: str | None = None

@@ -159,3 +159,21 @@ class DiskPaths(_ViosFrame):
     @classmethod
     def key_unique(cls, df: pd.DataFrame) -> bool:
         return not df.duplicated(["system", "vios_lpar_id", "hdisk", "parent", "connection"]).any()
+
+
+class ViosAdapters(_ViosFrame):
+    """Physical ports of a VIOS and their location codes (lscfg, a report's card list).
+
+    `card_location` is the location of the card the port is on (`U78D3.001.78A1234-P1-C2` for port
+    `...-C2-T1`): two ports with one card location fail together with that card.
+    """
+
+    device: Str
+    physloc: Str = opt()
+    card_location: Str = opt()
+    description: Str = opt()
+
+    @pa.dataframe_check
+    @classmethod
+    def key_unique(cls, df: pd.DataFrame) -> bool:
+        return not df.duplicated(["system", "vios_lpar_id", "device"]).any()

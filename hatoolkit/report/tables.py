@@ -282,3 +282,16 @@ def headroom_table(placement) -> pd.DataFrame:
         "preempted": t["preempted"],
         "rperf": t["rperf_basis"],
     })
+
+
+def components_table(components: pd.DataFrame, *, limit: int | None = None) -> pd.DataFrame:
+    """Components ranked by how many guests depend on them alone (analysis.topology.components)."""
+    frame = components[components["n_guests"].fillna(0) > 0] if not components.empty else components
+    out = pd.DataFrame({
+        "component": frame["label"], "kind": frame["kind"], "system": frame["system"],
+        "guests cut off": frame["n_guests"], "critical": frame["critical"].map(", ".join),
+        "guests": frame["guests"].map(lambda g: ", ".join(x.split("/", 1)[-1] for x in g)),
+        "what they lose": frame["needs"].map("; ".join),
+    })
+    out = out.reset_index(drop=True)
+    return out.head(limit) if limit else out

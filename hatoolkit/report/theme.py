@@ -71,3 +71,9 @@ def plotly_template() -> dict:
             "bargap": 0.25,
         }
     }
+# Redundancy path diagrams: single points certain (red), possible (amber), unknown data (grey), the rest by role.
+PATH_COLORS: dict[str, str] = {"certain": "#dc2626", "possible": "#f59e0b", "unknown": "#9ca3af", "guest": "#111827",
+                               "need": "#6b7280", "component": "#2563eb", "device": "#93c5fd", "sink": OK_COLOR}
+COMPONENT_KIND_COLORS: dict[str, str] = {"vios": "#2563eb", "ibmi_host": "#7c3aed", "port": "#0891b2",
+                                         "adapter": "#0d9488", "hea_port": "#db2777", "hea_adapter": "#be185d",
+                                         "unknown_adapter": "#9ca3af"}

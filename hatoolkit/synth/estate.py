@@ -114,8 +114,73 @@ class SaveOp:
 
 
 @dataclass
+class TcpIfc:
+    """A TCP/IP interface of an IBM i partition (one NETSTAT_INTERFACE_INFO row)."""
+
+    address: str
+    line: str  # line description, or *VIRTUALIP
+    status: str = "ACTIVE"
+    line_type: str = "ELAN"
+    mask: str = "255.255.0.0"
+    proxy_arp_allowed: bool = True
+    proxy_arp_enabled: bool = False
+    preferred: tuple[str, ...] = ()  # virtual IP: preferred interfaces in priority order
+    separator: str = " "  # how the export writes the preferred list
+    current_line: str | None = None  # line proxying a virtual IP now
+    associated: str = "*NONE"  # ASSOCIATED_LOCAL_INTERFACE; "" = not exported
+    vlan: int | None = None
+
+
+@dataclass
+class LineDesc:
+    """An Ethernet line description and its port: a card port, an HEA logical port, or a virtual slot."""
+
+    name: str
+    resource: str
+    card: str | None = None  # physical card slot (C4): location <unit>-P1-C4-T<port>
+    port: int = 1
+    hea_logical_port: int | None = None  # logical port id of a system HeaPort (matched by MAC)
+    virtual_slot: int | None = None  # virtual Ethernet adapter slot of the partition
+    aggregate: tuple[str, ...] = ()
+
+
+@dataclass
+class Asp:
+    """An auxiliary storage pool and, for an IASP, its geographic mirroring session."""
+
+    number: int
+    device: str | None = None
+    asp_type: str = "SYSTEM"
+    state: str = "ACTIVE"
+    units: int = 4
+    session: str | None = None
+    role: str | None = None  # PRODUCTION | MIRROR
+    session_state: str | None = None
+    sync_status: str | None = None
+    delivery: str | None = None
+    progress: int | None = None
+    copy_node: str | None = None
+    copy_serial: str | None = None
+
+
+@dataclass
+class DiskUnit:
+    """A disk unit (one half of a mirrored pair, or one path) as a guest IBM i sees it."""
+
+    asp: int
+    unit: int
+    resource: str
+    serial: str
+    client_slot: int  # the guest's virtual SCSI client adapter serving it
+    lun: int  # LUN number on that adapter (address 0x80+lun)
+    mirrored: bool = False
+    capacity_mb: int = 71680
+
+
+@dataclass
 class IbmiHost:
-    """What an IBM i hosting partition exports: its identity, NWSDs, storage spaces and SAV/RST log."""
+    """What an IBM i partition exports: identity; as a host its NWSDs, storage spaces and SAV/RST log;
+    its TCP/IP interfaces, lines and ASPs; as a guest its disk units."""
 
     system_name: str
     version: int
@@ -124,6 +189,10 @@ class IbmiHost:
     nwsds: list[Nwsd] = field(default_factory=list)
     spaces: list[StorageSpace] = field(default_factory=list)
     history: list[SaveOp] = field(default_factory=list)
+    interfaces: list[TcpIfc] = field(default_factory=list)
+    lines: list[LineDesc] = field(default_factory=list)
+    asps: list[Asp] = field(default_factory=list)
+    disk_units: list[DiskUnit] = field(default_factory=list)
     qtimzon: str = "QN0100CET"
     iana_zone: str | None = None  # written only when set (else the bundle's plan.yaml timezone applies)
 
@@ -240,6 +309,16 @@ class Lpar:
     @property
     def profile_mem_mb(self) -> int:
         return self.desired_mem_mb if self.desired_mem_mb is not None else self.mem_mb
+
+
+def veth_mac(lp: Lpar, a: VEth) -> str:
+    """The MAC the HMC lists for a virtual Ethernet adapter (and IBM i for its line)."""
+    return a.mac or f"{0x42000000 + lp.id * 256 + a.slot:012X}"
+
+
+def hea_mac(p: HeaPort) -> str:
+    """The MAC of an HEA logical port."""
+    return p.mac or f"00145E{p.port_group:02X}{p.logical_port:04X}"
 
 
 @dataclass

@@ -8,7 +8,7 @@ sentinels, list values) so the parser meets what it meets in the field.
 from __future__ import annotations
 
 from hatoolkit.ingest.records import format_list
-from hatoolkit.synth.estate import Lpar, System
+from hatoolkit.synth.estate import Lpar, System, hea_mac, veth_mac
 
 Record = list[tuple[str, str]]
 
@@ -177,7 +177,7 @@ def veth_records(lp: Lpar) -> list[Record]:
             rec.append(("trunk_priority", str(a.trunk_priority)))
         rec += [("ieee_virtual_eth", _b(a.ieee)), ("port_vlan_id", str(a.pvid)),
                 ("addl_vlan_ids", ",".join(str(v) for v in a.addl_vlans)), ("vswitch", a.vswitch),
-                ("mac_addr", a.mac or f"{0x42000000 + lp.id * 256 + a.slot:012X}"), ("allowed_os_mac_addrs", "all"),
+                ("mac_addr", veth_mac(lp, a)), ("allowed_os_mac_addrs", "all"),
                 ("qos_priority", "none")]
         out.append(rec)
     return out
@@ -246,5 +246,5 @@ def hea_records(s: System) -> list[Record]:
         out.append([("adapter_id", p.adapter_id), ("port_group", str(p.port_group)), ("phys_port_id", str(p.phys_port)),
                     ("logical_port_id", str(p.logical_port)), ("lpar_id", str(owner.id)), ("lpar_name", owner.name),
                     ("drc_index", f"2300{p.port_group:02d}{p.logical_port:02d}"), ("drc_name", f"HEA {p.logical_port}"),
-                    ("state", "1"), ("mac_addr", p.mac or f"00145E{p.port_group:02X}{p.logical_port:04X}")])
+                    ("state", "1"), ("mac_addr", hea_mac(p))])
     return out

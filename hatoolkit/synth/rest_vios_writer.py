@@ -129,7 +129,7 @@ def _seas(s: System, v: Lpar, cfg: ViosConfig, bridge: bool = False) -> list[Nod
                             ("Description", "EtherChannel / IEEE 802.3ad Link Aggregation" if channel
                              else "PCIe3 4-port 10GbE SR Adapter"), ("DeviceName", sea.real_adapter)]
         if not channel:
-            real += [("DeviceType", "physicalEthernetAdpter"), ("PhysicalLocation", vw._ploc(s, 2, 1))]
+            real += [("DeviceType", "physicalEthernetAdpter"), ("PhysicalLocation", vw._port_loc(s, v, sea.real_adapter))]
         nodes: list[Node] = [
             *assigned,
             ("BackingDeviceChoice", [("EthernetBackingDevice", real)]), ("HighAvailabilityMode", sea.ha_mode),

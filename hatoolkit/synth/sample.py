@@ -42,21 +42,45 @@ it fits only at minimum size. Pool production-site: losing PRD-1 does not fit on
 minimum size (memory); losing PRD-2 fits on PRD-1 at full size only with CoD (not allowed by the
 plan), else at minimum size. Reverse of IBMI-7 -> DR-1: DR-1's NIM and IBMIHOST-DR need 41 GB
 on IBMI-7, which has 26.8 GB free (asymmetric pair).
+
+Redundancy (issue 7; IBM i interfaces, lines, ASPs and guest disk units under ibmi/): IBMIHOST
+bridges its guests' VLAN 10 by proxy ARP through virtual IP 10.10.0.10, whose two preferred
+interfaces (ETHLINE1, ETHLINE2) are IVE logical ports 1 and 2 of ONE physical port: the IVE port,
+the IVE adapter and IBMIHOST are single points of failure for IBMI-GUEST1 and LNX-GUEST1.
+LNX-GUEST1 sits on VLAN 11, proxied straight through ETHLINE1's interface (one interface; VLAN 11
+is not bridged on DR-1 either). IBMI-GUEST1 exports its disk units: all three are unmirrored on
+IBMIHOST, and IBMIGST1C (new, never saved, not in an IASP) is protected by nothing at all.
+IBMIGST1B lives in IASP IASPJRN, geographically mirrored to IBMIHOST-DR, but the session is
+suspended. HR-PAY (IBM i 7.5, PRD-2) mirrors its units across PRD-2-VIOS1 and PRD-2-VIOS2, one LUN
+through each: unit 1 spans both, but both halves of unit 2 come through PRD-2-VIOS1, which stays a
+single point of failure for it. PRD-2's SEA pair has equal trunk priorities (1/1), and
+PRD-2-VIOS2 bridges the backup LAN (VLAN 60) through a standalone SEA (ha_mode=disabled, no
+partner). PRD-1's web VLAN 30 got its own SEA "pair" with both SEAs on PRD-1-VIOS1 (the second
+with ha_mode=disabled, each on one port of the same card): PRD-1-VIOS1 and that card cut WEB1
+and WEB2 off. DR-1's SEA pair runs without a control channel (VIOS 3.1: allowed, not flagged).
+On DR-1, TEST-ERP's rootvg LUN is zoned to both VIOS but mapped through DR-1-VIOS1 only (DR-1-VIOS2
+holds it with reserve_policy=single_path); DEV-ERP's rootvg has a failed path on DR-1-VIOS2;
+IBMIHOST-DR's own virtual IP has proxy ARP off and its second preferred interface inactive.
 """
 
 from __future__ import annotations
 
 from hatoolkit.synth.build import Wiring, new_system, vios
 from hatoolkit.synth.estate import (
+    Asp,
+    DiskUnit,
     Estate,
     HeaPort,
     IbmiHost,
     IoSlot,
+    LineDesc,
     Lpar,
     Nwsd,
     ProcPool,
     SaveOp,
     StorageSpace,
+    TcpIfc,
+    VEth,
 )
 from hatoolkit.synth.vios_build import SanNet, ViosTweaks, configure_vios
 
@@ -121,7 +145,7 @@ def _prd1() -> object:
         vios(2, "PRD-1-VIOS2", units=1.5, mem_gb=16, compat="POWER10")
     s.lpars += [v1, v2]
     w = Wiring(s)
-    w.vios_pair(v1, v2, vlans=(10, 20, 30))
+    w.vios_pair(v1, v2, vlans=(10, 20))
     clients = [
         _lp(3, "ERP-DB", AIX73, 6.0, 256, compat_mode="POWER10", desired_compat_mode="POWER10", min_mem_mb=131072),
         _lp(4, "ERP-APP1", AIX73, 2.0, 64, compat_mode="POWER9_base"),
@@ -145,6 +169,9 @@ def _prd1() -> object:
         IoSlot("21010205", "PCIe3 4-port 10GbE SR Adapter", "0200", phys_loc="C5", owner=2),
         IoSlot("21010206", "Empty slot", "FFFF", phys_loc="C6"),
     ]
+    # VLAN 30 (web) was given its own SEA "pair" later: both trunk adapters ended up on PRD-1-VIOS1.
+    for prio in (1, 2):
+        v1.veths.append(VEth(w.slot(v1), 30, trunk_priority=prio, ieee=True))
     return s
 
 
@@ -156,6 +183,7 @@ def _prd2() -> object:
     s.pools.append(ProcPool(1, "CRMPOOL", 6.0, 0.0))
     w = Wiring(s)
     w.vios_pair(v1, v2, vlans=(10, 20, 30))
+    next(a for a in v2.veths if a.trunk_priority).trunk_priority = 1  # both SEAs of the pair at priority 1
     clients = [
         _lp(3, "CRM-DB", AIX73, 4.0, 128, compat_mode="POWER9_base", pool_id=1),
         _lp(4, "CRM-APP", RHEL, 1.5, 32, compat_mode="POWER9", pool_id=1),
@@ -167,6 +195,16 @@ def _prd2() -> object:
         s.lpars.append(lp)
         w.lan(lp, 20 if lp.name == "MONITOR" else 10)
         w.npiv(lp, v1, v2)
+    # HR-PAY (IBM i) mirrors its disk units across the two VIOS, one LUN through each (slots 5 and 6).
+    pay = _lp(8, "HR-PAY", IBMI75, 1.0, 32, compat_mode="POWER9_base")
+    pay.ibmi = IbmiHost("HRPAY", 7, 5, "2026-11-25 05:45:00", disk_units=[
+        DiskUnit(1, 1, "DD001", "21-0A1B1", 5, 1, mirrored=True), DiskUnit(1, 1, "DD002", "21-0A1B2", 6, 1, mirrored=True),
+        DiskUnit(1, 2, "DD003", "21-0A2B1", 5, 2, mirrored=True), DiskUnit(1, 2, "DD004", "21-0A2B2", 5, 3, mirrored=True)])
+    s.lpars.append(pay)
+    w.lan(pay, 10)
+    w.vscsi(pay, v1, v2)
+    # The backup LAN (VLAN 60) is bridged by one standalone SEA on PRD-2-VIOS2.
+    v2.veths.append(VEth(w.slot(v2), 60, trunk_priority=1, ieee=True))
     s.io_slots += [
         IoSlot("21010101", "PCIe3 4-Port 16Gb FC Adapter", "0C04", phys_loc="C1", owner=1),
         IoSlot("21010102", "PCIe3 4-port 10GbE SR Adapter", "0200", phys_loc="C2", owner=1),
@@ -184,12 +222,16 @@ def _ibmi7() -> object:
     guest = _lp(2, "IBMI-GUEST1", IBMI71, 1.5, 32, compat_mode="POWER7")
     linux = _lp(3, "LNX-GUEST1", SLES, 1.0, 16, compat_mode="POWER7")
     host.ibmi = _ibmihost()
+    guest.ibmi = IbmiHost("GUEST1", 7, 1, "2026-11-25 05:50:00", disk_units=[
+        DiskUnit(1, n, f"DD00{n}", f"21-0G{n}", 4, n, capacity_mb=size) for n, size in ((1, 143360), (2, 71680),
+                                                                                       (3, 35840))])
     s.lpars += [host, guest, linux]
     w = Wiring(s)
     for client in (guest, linux):
         w.vscsi(client, host)
-        w.lan(client, 10)
+        w.lan(client, 10 if client is guest else 11)
     w.lan(host, 10)
+    w.lan(host, 11)
     s.io_slots += [
         IoSlot("21010301", "PCIe2 SAS RAID Adapter", "0104", phys_loc="C1", owner=1),
         IoSlot("21010302", "PCIe2 4-Port 8Gb FC Adapter", "0C04", phys_loc="C2", owner=1),
@@ -228,6 +270,10 @@ def _dr1() -> object:
         IoSlot("21010401", "PCIe3 4-Port 16Gb FC Adapter", "0C04", phys_loc="C1", owner=1),
         IoSlot("21010402", "PCIe3 4-Port 16Gb FC Adapter", "0C04", phys_loc="C2", owner=2),
         IoSlot("21010403", "PCIe3 SAS RAID Adapter", "0104", phys_loc="C3", owner=7),
+        IoSlot("21010404", "PCIe3 2-port 10GbE SR Adapter", "0200", phys_loc="C4", owner=7),
+        IoSlot("21010405", "PCIe3 2-port 10GbE SR Adapter", "0200", phys_loc="C5", owner=7),
+        IoSlot("21010406", "PCIe3 4-port 10GbE SR Adapter", "0200", phys_loc="C6", owner=1),
+        IoSlot("21010407", "PCIe3 4-port 10GbE SR Adapter", "0200", phys_loc="C7", owner=2),
     ]
     return s
 
@@ -241,12 +287,28 @@ def _ibmihost() -> IbmiHost:
         nwsds=[Nwsd("IBMIGST1", "IBMI-GUEST1", 2, "CTL01", saved="2026-11-01 01:00:00"),
                Nwsd("LNXGST1", "LNX-GUEST1", 3, "CTL02", saved="2026-11-01 01:00:00")],
         spaces=[StorageSpace("IBMIGST1A", 143360, "IBMIGST1", 1, "2026-11-25 05:40:00"),
-                StorageSpace("IBMIGST1B", 71680, "IBMIGST1", 2, "2026-11-25 05:55:00"),
+                StorageSpace("IBMIGST1B", 71680, "IBMIGST1", 2, "2026-11-25 05:55:00", aspdev="IASPJRN", asp=33),
                 StorageSpace("IBMIGST1C", 35840, "IBMIGST1", 3, "2026-11-25 05:10:00", created="2026-11-20 14:00:00"),
                 StorageSpace("LNXGST1ROOT", 40960, "LNXGST1", 1, "2026-11-20 10:00:00"),
                 StorageSpace("LNXGST1DATA", 204800, "LNXGST1", 2, "2026-11-24 18:00:00")],
         history=[*data, *weekly, *nightly, SaveOp("SAV", "IBMIGST1B", "2026-11-24 22:30:00", 40, volume="B24"),
                  SaveOp("SAV", "IBMIGST1A", "2026-11-17 22:00:00", 5, ok=False)],
+        # The guests' LAN: VLAN 10 through virtual IP 10.10.0.10, whose two preferred interfaces sit on HEA
+        # logical ports 1 and 2 of one physical IVE port; VLAN 11 straight through ETHLINE1's interface.
+        lines=[LineDesc("ETHLINE1", "CMN01", hea_logical_port=1), LineDesc("ETHLINE2", "CMN02", hea_logical_port=2),
+               LineDesc("VRTETH10", "CMN10", virtual_slot=6), LineDesc("VRTETH11", "CMN11", virtual_slot=7)],
+        interfaces=[
+            TcpIfc("10.10.0.11", "ETHLINE1"), TcpIfc("10.10.0.12", "ETHLINE2"),
+            TcpIfc("10.10.0.10", "*VIRTUALIP", proxy_arp_enabled=True, preferred=("10.10.0.11", "10.10.0.12"),
+                   current_line="ETHLINE1"),
+            TcpIfc("10.10.10.1", "VRTETH10", line_type="VETH", mask="255.255.255.0", proxy_arp_allowed=False,
+                   associated="10.10.0.10"),
+            TcpIfc("10.10.11.1", "VRTETH11", line_type="VETH", mask="255.255.255.0", proxy_arp_allowed=False,
+                   associated="10.10.0.11")],
+        # IBMIGST1B (journal receivers) lives in IASP IASPJRN, geographically mirrored to IBMIHOST-DR: suspended.
+        asps=[Asp(1, units=6), Asp(33, "IASPJRN", "PRIMARY", "AVAILABLE", 2, session="GEOJRN", role="PRODUCTION",
+                                 session_state="SUSPENDED", sync_status="SUSPENDED", delivery="SYNC", progress=0,
+                                 copy_node="IBMIHDR", copy_serial="7891011")],
     )
 
 
@@ -264,6 +326,17 @@ def _ibmihost_dr() -> IbmiHost:
                  SaveOp("RST", "LNXROOTDR", "2026-11-22 06:00:00", 20, saved="2026-11-22 02:00:00",
                         saved_nwsstg="LNXGST1ROOT", volume="L22", source_system="IBMIHOST"),
                  *daily],
+        # The DR host's own virtual IP: proxy ARP never enabled, the second preferred interface never started.
+        lines=[LineDesc("ETHDR1", "CMN01", card="C4"), LineDesc("ETHDR2", "CMN02", card="C5"),
+               LineDesc("VRTETHDR", "CMN03", virtual_slot=4)],
+        interfaces=[
+            TcpIfc("10.30.0.21", "ETHDR1"), TcpIfc("10.30.0.22", "ETHDR2", status="INACTIVE"),
+            TcpIfc("10.30.0.20", "*VIRTUALIP", proxy_arp_enabled=False, preferred=("10.30.0.21", "10.30.0.22"),
+                   separator=","),
+            TcpIfc("10.30.10.7", "VRTETHDR", line_type="VETH", mask="255.255.255.0", proxy_arp_allowed=False)],
+        asps=[Asp(1, units=4), Asp(33, "IASPJRN", "PRIMARY", "VARIED OFF", 2, session="GEOJRN", role="MIRROR",
+                                 session_state="SUSPENDED", sync_status="SUSPENDED", delivery="SYNC", progress=0,
+                                 copy_node="IBMIHOST", copy_serial="06C9012")],
     )
 
 
@@ -276,12 +349,24 @@ def _vios_side(estate: Estate) -> None:
     nets = {"PRD-1": SanNet(ha_mode="sharing", real_adapter="etherchannel"),
             "PRD-2": SanNet(ha_mode="auto", real_adapter="nib"),
             "DR-1": SanNet(ha_mode="auto", real_adapter="ent0")}
+    prd1_v1 = estate.system("PRD-1").lpar("PRD-1-VIOS1")
+    web_a, web_b = (a.slot for a in prd1_v1.veths if a.trunk_priority and a.pvid == 30)
+    prd2_v2 = estate.system("PRD-2").lpar("PRD-2-VIOS2")
+    backup_lan = next(a.slot for a in prd2_v2.veths if a.trunk_priority and a.pvid == 60)
     tweaks = ViosTweaks(
         data_luns=frozenset({"ERP-DB", "MQ", "LNX-BATCH", "DEV-ERP", "DEV-WEB"}),
-        reserve={("PRD-1-VIOS2", "LNX-BATCH/data"): "single_path"},
+        reserve={("PRD-1-VIOS2", "LNX-BATCH/data"): "single_path", ("DR-1-VIOS2", "TEST-ERP/rootvg"): "single_path"},
         lv_backed={("DR-1-VIOS1", "DEV-WEB/data"): "devweb_lv01"},
         hidden={("PRD-1", "MQ", "data"): frozenset({"DR-1"})},
         hostnames={"DR-1-VIOS1": "drvios1", "DR-1-VIOS2": "drvios2"},
+        split={"HR-PAY": (("u1a", "PRD-2-VIOS1"), ("u1b", "PRD-2-VIOS2"), ("u2a", "PRD-2-VIOS1"),
+                          ("u2b", "PRD-2-VIOS1"))},
+        unmapped=frozenset({("DR-1-VIOS2", "TEST-ERP/rootvg")}),
+        paths={("DR-1-VIOS2", "DEV-ERP/rootvg"): (("fscsi0", "Enabled"), ("fscsi1", "Failed"))},
+        sea_ha_mode={("PRD-1-VIOS1", web_a): "auto", ("PRD-1-VIOS1", web_b): "disabled",
+                     ("PRD-2-VIOS2", backup_lan): "disabled"},
+        sea_real={("PRD-1-VIOS1", web_a): "ent2", ("PRD-1-VIOS1", web_b): "ent3", ("PRD-2-VIOS2", backup_lan): "ent3"},
+        no_ctl_chan=frozenset({"DR-1-VIOS1", "DR-1-VIOS2"}),
     )
     configure_vios(estate, nets, tweaks)
 

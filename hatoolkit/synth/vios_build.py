@@ -45,6 +45,14 @@ class ViosTweaks:
     lv_backed: dict[tuple[str, str], str] = field(default_factory=dict)  # (vios name, "client/label") -> LV name
     hidden: dict[LunKey, frozenset[str]] = field(default_factory=dict)  # LUN -> systems whose VIOS do not see it
     hostnames: dict[str, str] = field(default_factory=dict)  # VIOS partition name -> host name
+    # client name -> its own LUNs as (label, VIOS name): each LUN mapped through that VIOS only (a guest
+    # that mirrors its disks across VIOS instead of multipathing one LUN through both)
+    split: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    unmapped: frozenset[tuple[str, str]] = frozenset()  # (VIOS name, "client/label") the VIOS sees but never mapped
+    paths: dict[tuple[str, str], tuple[tuple[str, str], ...]] = field(default_factory=dict)  # -> ((fscsiN, status),)
+    sea_ha_mode: dict[tuple[str, int], str] = field(default_factory=dict)  # (VIOS name, trunk slot) -> ha_mode
+    sea_real: dict[tuple[str, int], str] = field(default_factory=dict)  # (VIOS name, trunk slot) -> real adapter
+    no_ctl_chan: frozenset[str] = frozenset()  # VIOS whose SEA pair uses no control channel (VIOS 2.2.3+: VLAN 4095)
 
 
 def udid_of(key: LunKey) -> str:
@@ -62,10 +70,21 @@ def _luns(system: System, tweaks: ViosTweaks) -> list[tuple[LunKey, Lpar]]:
     for lp in sorted(system.lpars, key=lambda x: x.id):
         if lp.env == "vioserver" or not any(_is_vios(system, a.remote_id) for a in lp.vscsi):
             continue
+        if lp.name in tweaks.split:
+            out += [((system.name, lp.name, label), lp) for label, _ in tweaks.split[lp.name]]
+            continue
         out.append(((system.name, lp.name, "rootvg"), lp))
         if lp.name in tweaks.data_luns:
             out.append(((system.name, lp.name, "data"), lp))
     return out
+
+
+def _mapped_here(tweaks: ViosTweaks, vios: Lpar, key: LunKey) -> bool:
+    """Whether this VIOS maps the client LUN (split LUNs go through their own VIOS only)."""
+    if (vios.name, f"{key[1]}/{key[2]}") in tweaks.unmapped:
+        return False
+    split = dict(tweaks.split.get(key[1], ()))
+    return key[2] not in split or split[key[2]] == vios.name
 
 
 def _is_vios(system: System, lpar_id: int | None) -> bool:
@@ -106,11 +125,12 @@ def _one_vios(system: System, vios: Lpar, rank: int, net: SanNet, visible: list[
         udid = udid_of(key)
         wwpn = f"500507680c{hashlib.sha1(net.fabric.encode()).hexdigest()[:4]}"
         lun_id = f"{len(cfg.disks):x}000000000000"
-        paths = tuple((f"fscsi{p}", "Enabled", f"{wwpn}{p}{rank},{lun_id}") for p in (0, 1))
+        states = tweaks.paths.get((vios.name, tag), (("fscsi0", "Enabled"), ("fscsi1", "Enabled")))
+        paths = tuple((parent, state, f"{wwpn}{parent[-1]}{rank},{lun_id}") for parent, state in states)
         cfg.disks.append(ViosDisk(name, udid, tweaks.reserve.get((vios.name, tag), "no_reserve"), pvid_of(udid),
                                   paths=paths))
     for adapter in sorted(vios.vscsi, key=lambda a: a.slot):
-        client_luns = [key for key, lp in own if lp.id == adapter.remote_id]
+        client_luns = [key for key, lp in own if lp.id == adapter.remote_id and _mapped_here(tweaks, vios, key)]
         targets = []
         for n, key in enumerate(client_luns, start=1):
             tag = f"{key[1]}/{key[2]}"
@@ -124,12 +144,16 @@ def _one_vios(system: System, vios: Lpar, rank: int, net: SanNet, visible: list[
     cfg.logical_volumes = tuple(lv_names)
     for n, adapter in enumerate(sorted(vios.vfc, key=lambda a: a.slot)):
         cfg.fc_ports[adapter.slot] = f"fcs{n % 2}"
-    _network(cfg, vios, net)
+    _network(cfg, vios, net, tweaks)
     return cfg
 
 
-def _network(cfg: ViosConfig, vios: Lpar, net: SanNet) -> None:
-    """ent0-3 physical; an EtherChannel (if any) next; then one entN per virtual slot; the SEA last."""
+def _network(cfg: ViosConfig, vios: Lpar, net: SanNet, tweaks: ViosTweaks) -> None:
+    """ent0-3 physical; an EtherChannel (if any) next; then one entN per virtual slot; the SEAs last.
+
+    Each trunk adapter gets its own SEA (the first one over the system's real adapter, with the
+    control channel); `ViosTweaks.sea_real` / `sea_ha_mode` give the others their own port and mode.
+    """
     next_dev = 4
     if net.real_adapter == "etherchannel":
         cfg.etherchannels.append(ViosEtherChannel("ent4", ("ent0", "ent1")))
@@ -147,5 +171,9 @@ def _network(cfg: ViosConfig, vios: Lpar, net: SanNet) -> None:
     if not trunks:
         return
     control = next((v for v in vios.veths if not v.trunk_priority and v.pvid == 99), None)
-    cfg.seas.append(ViosSea(f"ent{next_dev}", real, tuple(cfg.veth_devices[t.slot] for t in trunks), trunks[0].pvid,
-                            cfg.veth_devices[control.slot] if control else None, net.ha_mode))
+    for n, trunk in enumerate(trunks):
+        key = (vios.name, trunk.slot)
+        cfg.seas.append(ViosSea(f"ent{next_dev + n}", tweaks.sea_real.get(key, real), (cfg.veth_devices[trunk.slot],),
+                                trunk.pvid, cfg.veth_devices[control.slot] if control and n == 0
+                                and vios.name not in tweaks.no_ctl_chan else None,
+                                tweaks.sea_ha_mode.get(key, net.ha_mode)))

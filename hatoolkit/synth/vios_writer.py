@@ -106,12 +106,18 @@ def lsmap_npiv(s: System, vios: Lpar, cfg: ViosConfig, fmt: bool = False) -> str
     return "\n".join(out) + "\n"
 
 
+def _port_loc(s: System, vios: Lpar, device: str) -> str:
+    """Location of a physical port entN of the VIOS: port N+1 of the VIOS's (first) Ethernet card."""
+    card = next((slot.phys_loc for slot in s.io_slots if slot.owner == vios.id and slot.pci_class == "0200"), "C2")
+    return f"{LOC_UNIT}.{s.serial[:7]}-P1-{card}-T{int(device[3:]) % 4 + 1}"
+
+
 def lsmap_net(s: System, vios: Lpar, cfg: ViosConfig, fmt: bool = False) -> str:
     out = []
     for slot, dev in sorted(cfg.veth_devices.items()):
         sea = next((x for x in cfg.seas if dev in x.virt_adapters), None)
         real_loc = "" if sea is None or any(ec.device == sea.real_adapter for ec in cfg.etherchannels) \
-            else _ploc(s, 2, 1)
+            else _port_loc(s, vios, sea.real_adapter)
         loc = f"{_vloc(s, vios.id, slot)}-T1"
         if fmt:
             out.append(":".join([dev, loc] + ([sea.sea, sea.real_adapter, "Available", real_loc or " "] if sea else

@@ -53,7 +53,7 @@ def test_sample_evidence_names_the_numbers(sample_findings):
     assert "rperf_scale=1.3033" in row["evidence"] and "9105-42A" in row["evidence"]
     mem = found[(found["check_id"] == "HA102") & (found["destination"] == "PRD-2")].iloc[0]
     assert mem["severity"] == "critical"  # not even at minimum size
-    assert "demand_mem_mb=540800 supply_mem_mb=196864" in mem["evidence"]
+    assert "demand_mem_mb=540800 supply_mem_mb=163072" in mem["evidence"]
     pool_row = found[found["check_id"] == "HA106"].iloc[0]
     assert "pool=CRMPOOL max_pool_proc_units=4" in pool_row["evidence"]
     assert "demand_pool_proc_units=6.6" in pool_row["evidence"]

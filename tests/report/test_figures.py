@@ -45,7 +45,7 @@ def test_inventory_figures_on_the_sample(run):
     hosting = figures.inventory.hosting_map(run.inventory)
     meta = chart_meta(hosting.to_plotly_json())
     # IBMI-7's guests hang on one IBM i host; DR-1's LNX-GUEST1 on IBMIHOST-DR. Names clash across systems.
-    assert meta["takeaway"].startswith("3 of 20 guests depend on a single hosting partition")
+    assert meta["takeaway"].startswith("3 of 21 guests depend on a single hosting partition")
     assert "IBMI-GUEST1 (IBMI-7)" in meta["takeaway"]
     labels = hosting.data[0].labels
     assert labels.count("LNX-GUEST1") == 2 and labels.count("NIM") == 4  # two NIMs, each under two VIOS

@@ -50,11 +50,11 @@ def test_inventory_views_on_the_sample():
     assert set(systems["system"]) == {"PRD-1", "PRD-2", "IBMI-7", "DR-1"}
     dr1 = systems.set_index("system").loc["DR-1"]
     assert dr1["partitions"] == 8 and dr1["running"] == 7 and dr1["vios"] == 2
-    assert len(tables.partition_table(run.inventory)) == 28
+    assert len(tables.partition_table(run.inventory)) == 29
     hosts = tables.hosting_table(run.inventory).set_index(["system", "host"])
     assert hosts.loc[("IBMI-7", "IBMIHOST"), "guests"] == 2
     card = tables.scorecard_table(run.findings, run.coverage)
     assert card.loc["Inputs and data gaps", "checks"] > 0
     assert card.loc["Failover capacity", "verdict"] in ("not audited",) or card.loc["Failover capacity", "checks"]
     facts = tables.run_facts(run)
-    assert facts.loc["partitions", "value"] == "28" and "2026-11-25T06:00" in facts.loc["audit time (as_of)", "value"]
+    assert facts.loc["partitions", "value"] == "29" and "2026-11-25T06:00" in facts.loc["audit time (as_of)", "value"]

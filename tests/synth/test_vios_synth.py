@@ -16,8 +16,13 @@ def test_every_hmc_server_adapter_has_its_vios_mapping(sample_inventory):
         got = set(zip(maps["system"], maps["vios_lpar_id"], maps["slot_num"], maps["client_lpar_id"], strict=True))
         want = set(zip(servers["system"], servers["lpar_id"], servers["slot_num"], servers["remote_lpar_id"], strict=True))
         assert got == want, kind
-    # trunk adapters are bridged by the SEA of their VIOS
-    assert inv.seas["virt_slots"].map(lambda t: t == (20,)).all()
+    # every trunk adapter is bridged by exactly one SEA of its VIOS (one SEA per trunk in the sample)
+    veth = inv.virtual_eth.merge(vios, on=["system", "lpar_id"])
+    trunks = set(zip(*(veth.loc[veth["is_trunk"].fillna(False).astype(bool), c] for c in ("system", "lpar_id", "slot_num")),
+                     strict=True))
+    bridged = [(s, v, slot) for s, v, slots in zip(inv.seas["system"], inv.seas["vios_lpar_id"], inv.seas["virt_slots"],
+                                                   strict=True) for slot in slots]
+    assert sorted(bridged) == sorted(trunks)
 
 
 def test_sample_vios_weaknesses_are_in_the_captures(sample_inventory):
@@ -28,7 +33,7 @@ def test_sample_vios_weaknesses_are_in_the_captures(sample_inventory):
                              right_on=["system", "vios_lpar_id", "backing_device"])
     assert set(single.loc[single["reserve_policy"] == "single_path", "vtd"]) == {"vtlnxbatch_data"}
     assert inv.vios_mappings.loc[inv.vios_mappings["backing_type"] == "lv", "backing_device"].tolist() == ["devweb_lv01"]
-    assert set(inv.seas["ha_mode"]) == {"sharing", "auto"}
+    assert set(inv.seas["ha_mode"]) == {"sharing", "auto", "disabled"}  # disabled: standalone and misplaced SEAs
     assert inv.disks["udid"].notna().all()
     assert set(inv.files.loc[inv.files["path"].str.startswith("vios/"), "format"]) == {"vios"}
 

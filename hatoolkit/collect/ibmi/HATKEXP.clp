@@ -1,7 +1,8 @@
 /* HATKEXP: write this host's hatoolkit exports as CSV files into a stream-file directory.       */
 /*                                                                                               */
 /* CALL HATKEXP PARM('/home/hatoolkit')  -- the directory holding the .sql files, and the output  */
-/* Output: <dir>/export/partition.csv, nwsds.csv, storage_spaces.csv, save_history.csv (UTF-8).    */
+/* Output: <dir>/export/partition.csv, nwsds.csv, storage_spaces.csv, save_history.csv, and for  */
+/* redundancy interfaces.csv, lines.csv, asps.csv, disk_units.csv (UTF-8; disk_units on guests). */
 /* Copy them into the bundle as ibmi/<managed system>/<partition name>/ (names as on the HMC).     */
 /* Needs IBM i 7.2 or later (RUNSQLSTM SRCSTMF, CPYTOIMPF ADDCOLNAM, REGEXP functions, and         */
 /* OBJECT_STATISTICS returning *NWSD from 7.2 TR3). Any step that fails leaves its CSV out: the    */
@@ -17,11 +18,19 @@ PGM        PARM(&DIR)
   MONMSG   MSGID(CPF7302)
   RTVCFGSRC CFGD(*ALL) CFGTYPE(*NWSD) SRCFILE(HATOOLKIT/QCFGSRC) SRCMBR(NWSD) MBROPT(*REPLACE)
   MONMSG   MSGID(CPF0000)
+  CRTSRCPF FILE(HATOOLKIT/QLINDSRC) RCDLEN(92) MBR(LIND)
+  MONMSG   MSGID(CPF7302)
+  RTVCFGSRC CFGD(*ALL) CFGTYPE(*LIND) SRCFILE(HATOOLKIT/QLINDSRC) SRCMBR(LIND) MBROPT(*REPLACE)
+  MONMSG   MSGID(CPF0000)
 
   CALLSUBR SUBR(EXPORT1) /* partition */
   CALLSUBR SUBR(EXPORT2) /* nwsds */
   CALLSUBR SUBR(EXPORT3) /* storage spaces */
   CALLSUBR SUBR(EXPORT4) /* save history */
+  CALLSUBR SUBR(EXPORT5) /* interfaces */
+  CALLSUBR SUBR(EXPORT6) /* lines */
+  CALLSUBR SUBR(EXPORT7) /* asps */
+  CALLSUBR SUBR(EXPORT8) /* disk units */
   RETURN
 
   SUBR     SUBR(EXPORT1)
@@ -45,6 +54,30 @@ PGM        PARM(&DIR)
   SUBR     SUBR(EXPORT4)
     RUNSQLSTM SRCSTMF(&DIR *TCAT '/save_history.sql') COMMIT(*NONE) ERRLVL(20)
     CPYTOIMPF FROMFILE(HATOOLKIT/EXP_HISTORY) TOSTMF(&OUT *TCAT '/save_history.csv') +
+              MBROPT(*REPLACE) STMFCCSID(1208) RCDDLM(*CRLF) STRDLM(*DBLQUOTE) ADDCOLNAM(*SQL)
+    MONMSG   MSGID(CPF0000)
+  ENDSUBR
+  SUBR     SUBR(EXPORT5)
+    RUNSQLSTM SRCSTMF(&DIR *TCAT '/interfaces.sql') COMMIT(*NONE) ERRLVL(20)
+    CPYTOIMPF FROMFILE(HATOOLKIT/EXP_INTERFACE) TOSTMF(&OUT *TCAT '/interfaces.csv') +
+              MBROPT(*REPLACE) STMFCCSID(1208) RCDDLM(*CRLF) STRDLM(*DBLQUOTE) ADDCOLNAM(*SQL)
+    MONMSG   MSGID(CPF0000)
+  ENDSUBR
+  SUBR     SUBR(EXPORT6)
+    RUNSQLSTM SRCSTMF(&DIR *TCAT '/lines.sql') COMMIT(*NONE) ERRLVL(20)
+    CPYTOIMPF FROMFILE(HATOOLKIT/EXP_LINE) TOSTMF(&OUT *TCAT '/lines.csv') +
+              MBROPT(*REPLACE) STMFCCSID(1208) RCDDLM(*CRLF) STRDLM(*DBLQUOTE) ADDCOLNAM(*SQL)
+    MONMSG   MSGID(CPF0000)
+  ENDSUBR
+  SUBR     SUBR(EXPORT7)
+    RUNSQLSTM SRCSTMF(&DIR *TCAT '/asps.sql') COMMIT(*NONE) ERRLVL(20)
+    CPYTOIMPF FROMFILE(HATOOLKIT/EXP_ASP) TOSTMF(&OUT *TCAT '/asps.csv') +
+              MBROPT(*REPLACE) STMFCCSID(1208) RCDDLM(*CRLF) STRDLM(*DBLQUOTE) ADDCOLNAM(*SQL)
+    MONMSG   MSGID(CPF0000)
+  ENDSUBR
+  SUBR     SUBR(EXPORT8)
+    RUNSQLSTM SRCSTMF(&DIR *TCAT '/disk_units.sql') COMMIT(*NONE) ERRLVL(20)
+    CPYTOIMPF FROMFILE(HATOOLKIT/EXP_DISKUNIT) TOSTMF(&OUT *TCAT '/disk_units.csv') +
               MBROPT(*REPLACE) STMFCCSID(1208) RCDDLM(*CRLF) STRDLM(*DBLQUOTE) ADDCOLNAM(*SQL)
     MONMSG   MSGID(CPF0000)
   ENDSUBR

@@ -11,7 +11,7 @@ from importlib import resources
 def files() -> list[str]:
     """Names of the shipped SQL/CL sources, in the order an administrator uses them."""
     order = ["setup.sql", "HATKSAV.clp", "HATKRST.clp", "HATKEXP.clp", "partition.sql", "nwsds.sql",
-             "storage_spaces.sql", "save_history.sql"]
+             "storage_spaces.sql", "save_history.sql", "interfaces.sql", "lines.sql", "asps.sql", "disk_units.sql"]
     present = {p.name for p in resources.files(__name__).iterdir()}
     return [name for name in order if name in present]
 

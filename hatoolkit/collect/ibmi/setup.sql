@@ -28,3 +28,19 @@ CREATE TABLE HATOOLKIT.NWSSTG_HISTORY (
 );
 
 CREATE SCHEMA HATKXFER;   -- save files that carry storage-space copies between hosts (optional)
+
+-- Redundancy exports (interfaces.sql, asps.sql): what no IBM SQL service returns, kept by hand.
+-- The interface each virtual Ethernet interface is proxied through (CFGTCP option 1, F11):
+CREATE TABLE HATOOLKIT.TCPIFC_ASSOC (
+  INTERNET_ADDRESS           VARCHAR(45) NOT NULL PRIMARY KEY,
+  ASSOCIATED_LOCAL_INTERFACE VARCHAR(45) NOT NULL    -- an address, or *NONE
+);
+-- The geographic mirroring session of each IASP (DSPASPSSN):
+CREATE TABLE HATOOLKIT.ASP_GEOMIRROR (
+  DEVICE_DESCRIPTION_NAME   VARCHAR(10) NOT NULL PRIMARY KEY,  -- the IASP device
+  GEOGRAPHIC_MIRROR_SESSION VARCHAR(10) NOT NULL,              -- ASP session name
+  GEOGRAPHIC_MIRROR_ROLE    VARCHAR(10) NOT NULL,              -- PRODUCTION | MIRROR (this node's copy)
+  GEOGRAPHIC_MIRROR_STATE   VARCHAR(10),                       -- ACTIVE | SUSPENDED | DETACHED
+  MIRROR_COPY_NODE          VARCHAR(8),                        -- cluster node holding the other copy
+  MIRROR_COPY_SERIAL_NUMBER VARCHAR(10)                        -- its managed system's serial number
+);
