@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from hatoolkit.analysis.failover import failover
@@ -22,7 +24,7 @@ def test_headroom_bars(analysis):
     scenarios = [s.label for s in analysis.primary()]
     # Per row (processors, memory): three supply layers + demand at current + demand at minimum.
     assert len(fig.data) == 10
-    assert list(fig.data[0].x) == scenarios
+    assert [html.unescape(x).replace(":<br>", ": ") for x in fig.data[0].x] == scenarios  # escaped, wrapped
     names = {t.name for t in fig.data}
     assert {"demand at current size", "demand at minimum size"} <= names
     assert any("not allowed" in n for n in names)  # the sample's plan does not allow CoD

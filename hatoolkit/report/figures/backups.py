@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from hatoolkit.report.figures.base import key_chart
 from hatoolkit.report.theme import FONT_FAMILY, OK_COLOR, SEVERITY_COLORS, SLIDE_HEIGHT_PX, SLIDE_WIDTH_PX
 
 SAVE_COLOR, RESTORE_COLOR, RPO_COLOR = "#2563eb", "#16a34a", "#dc2626"
@@ -76,4 +77,10 @@ def age_vs_rpo(status: pd.DataFrame) -> go.Figure:
     fig.add_trace(go.Scatter(y=labels, x=rpo_h, mode="markers", name="RPO (h)",
                              marker={"symbol": "line-ns-open", "size": 22, "color": RPO_COLOR, "line": {"width": 3}}))
     fig.update_xaxes(title="hours", type="log")
-    return _layout(fig, "Backup copy age vs RPO", len(data))
+    fig = _layout(fig, "Backup copy age vs RPO", len(data))
+    past = data[ratio > 1]
+    worst = data.loc[ratio.idxmax()] if ratio.notna().any() else None
+    takeaway = (f"{len(past)} of {len(data)} backup copies are older than their RPO"
+                + (f"; worst: {worst['nwsstg']} at {float(ratio.max()):.1f}x its RPO" if worst is not None and len(past)
+                   else ""))
+    return key_chart(fig, "backup_age_vs_rpo", takeaway)

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from hatoolkit.analysis.failover import FailoverAnalysis, Placement
+from hatoolkit.report.figures.base import key_chart, text
 from hatoolkit.report.theme import CAPACITY_COLORS, FONT_FAMILY, PARTITION_PALETTE
 
 STATUS_TEXT = {"fits": "fits", "does_not_fit": "does not fit", "unknown": "unknown"}
@@ -37,7 +38,7 @@ def headroom_bars(analysis: FailoverAnalysis) -> go.Figure:
     policy = analysis.sizing
     first = data[data["sizing"] == policy].reset_index(drop=True)
     mini = data[data["sizing"] == "minimum"].set_index("scenario").reindex(first["scenario"]).reset_index()
-    x = first["scenario"]
+    x = first["scenario"].map(lambda v: text(v).replace(": ", ":<br>"))  # pool labels wrap, not overflow
     for row, (unit, div) in enumerate((("proc_units", 1.0), ("mem_mb", 1024.0)), start=1):
         base = pd.Series(0.0, index=first.index)
         cod_label = "+ inactive CoD" + ("" if analysis.plan.allow_cod else " (plan: not allowed)")
@@ -61,8 +62,15 @@ def headroom_bars(analysis: FailoverAnalysis) -> go.Figure:
     fig.update_layout(barmode="group", bargap=0.25, uniformtext={"minsize": 10, "mode": "show"})
     fig.update_yaxes(title_text="units", row=1, col=1)
     fig.update_yaxes(title_text="GB", row=2, col=1)
-    return _layout(fig, f"Failover headroom per scenario (plan's terms: {policy} size; text = fit on the plan's terms)",
-                   620)
+    fig.update_xaxes(tickangle=0)
+    fig = _layout(fig, f"Failover headroom per scenario (plan's terms: {policy} size; text = fit on the plan's terms)",
+                  620)
+    verdicts = first["status_allowed"].value_counts()
+    bad = first.loc[first["status_allowed"] == "does_not_fit", "scenario"].tolist()
+    takeaway = (f"{verdicts.get('fits', 0)} of {len(first)} failure scenarios fit at {policy} size on the plan's terms"
+                + (f"; not: {', '.join(bad[:3])}{' ...' if len(bad) > 3 else ''}" if bad else "")
+                + (f"; {verdicts.get('unknown', 0)} unknown (data missing)" if verdicts.get("unknown", 0) else ""))
+    return key_chart(fig, "failover_headroom", takeaway)
 
 
 def _num(value: object) -> float:
@@ -79,11 +87,11 @@ def placement_map(placement: Placement | None) -> go.Figure:
         return _layout(go.Figure(), "Placement: no failure scenario (fewer than two systems)", 300)
     sc, v = placement.scenario, placement.variant
     items, targets = placement.items, placement.targets
-    title = f"Placement: {sc.label} ({v.label}) - {STATUS_TEXT[placement.status]}"
+    title = text(f"Placement: {sc.label} ({v.label}) - {STATUS_TEXT[placement.status]}")
     fig = make_subplots(rows=1, cols=2, subplot_titles=("Processors (destination units)", "Memory (GB)"))
     shut = [n for p in targets["preempted"] if isinstance(p, str) and p for n in p.split(",")]
     if shut:
-        title += f"<br><sup>shut down first: {', '.join(shut)}</sup>"
+        title += f"<br><sup>shut down first: {text(', '.join(shut))}</sup>"
     if len(targets) > MAX_TARGETS:
         targets = targets.sort_values("partitions_placed", ascending=False, kind="mergesort").head(MAX_TARGETS)
         title += f" - {MAX_TARGETS} of {len(placement.targets)} destinations shown"
@@ -112,9 +120,9 @@ def placement_map(placement: Placement | None) -> go.Figure:
             amount = _num(getattr(r, value_col) if where != "unplaced" else getattr(r, min_col)) / div
             fig.add_trace(go.Bar(x=[where], y=[amount], name=r.partition, legendgroup=f"p{k}", showlegend=False,
                                  marker_color=CAPACITY_COLORS["unplaced"] if where == "unplaced" else colour,
-                                 marker_line={"color": "white", "width": 1}, text=[r.partition],
+                                 marker_line={"color": "white", "width": 1}, text=[text(r.partition)],
                                  textposition="inside", insidetextanchor="middle",
-                                 hovertemplate=f"{r.partition} ({r.proc_mode}) -> %{{x}}: %{{y:.2f}}<extra></extra>"),
+                                 hovertemplate=f"{text(r.partition)} ({r.proc_mode}) -> %{{x}}: %{{y:.2f}}<extra></extra>"),
                           row=1, col=col)
         free = targets[f"{unit}_free"].map(_num).clip(lower=0)
         fig.add_trace(go.Bar(x=cols, y=free / div, name="free after placement", marker_color=CAPACITY_COLORS["free"],
@@ -122,4 +130,7 @@ def placement_map(placement: Placement | None) -> go.Figure:
                              hovertemplate="%{x}<br>free after placement: %{y:.2f}<extra></extra>"), row=1, col=col)
         fig.update_xaxes(categoryorder="array", categoryarray=x_all, row=1, col=col)
     fig.update_layout(barmode="stack", uniformtext={"minsize": 8, "mode": "hide"})
-    return _layout(fig, title, 520)
+    fig = _layout(fig, title, 520)
+    verdict = {"fits": "every partition finds a home", "does_not_fit": f"{len(unplaced)} partition(s) find no home",
+               "unknown": "the placement cannot be decided (data missing)"}[placement.status]
+    return key_chart(fig, "placement_worst_scenario", f"{sc.label} ({v.label}): {verdict}")

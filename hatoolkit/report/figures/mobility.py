@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from hatoolkit.analysis.mobility import rule_labels
+from hatoolkit.report.figures.base import key_chart
 from hatoolkit.report.theme import (
     CATEGORY_PALETTE,
     EVACUATION_COLORS,
@@ -68,7 +69,12 @@ def readiness_heatmap(matrix: pd.DataFrame, *, title: str = "LPM readiness: part
             hovertext=hover, hoverinfo="text"))
     fig.update_xaxes(categoryorder="array", categoryarray=[_esc(c) for c in cols], side="top", title="destination")
     fig.update_yaxes(categoryorder="array", categoryarray=[_esc(r) for r in reversed(rows)], title=None)
-    return _layout(fig, title, height=max(SLIDE_HEIGHT_PX, 140 + 22 * len(rows)))
+    fig = _layout(fig, title, height=max(SLIDE_HEIGHT_PX, 140 + 22 * len(rows)))
+    counts = m["status"].value_counts()
+    top = m.loc[m["status"] == "blocked", "category"].value_counts()
+    takeaway = (f"{counts.get('ready', 0)} of {len(m)} partition moves are ready, {counts.get('blocked', 0)} blocked, "
+                f"{counts.get('unknown', 0)} unknown" + (f"; most often blocked by {top.index[0]}" if len(top) else ""))
+    return key_chart(fig, "lpm_readiness", takeaway)
 
 
 def blocker_ranking(fixes: pd.DataFrame, *, top: int = 15,
@@ -87,7 +93,10 @@ def blocker_ranking(fixes: pd.DataFrame, *, top: int = 15,
                                                             zip(f["unblocks"], f["blocks"], strict=True)],
                          textposition="outside", hovertext=moves, hoverinfo="text+x"))
     fig.update_layout(barmode="overlay", xaxis_title="migrations (partition → destination)")
-    return _layout(fig, title, height=max(SLIDE_HEIGHT_PX, 120 + 28 * len(f)))
+    fig = _layout(fig, title, height=max(SLIDE_HEIGHT_PX, 120 + 28 * len(f)))
+    best = fixes.iloc[0]
+    return key_chart(fig, "lpm_fixes", f"Fix first: {best['fix']} (unblocks {best['unblocks']} of the "
+                                       f"{best['blocks']} moves it blocks)")
 
 
 def evacuation_bars(plan_rows: pd.DataFrame, *, title: str = "Can each system be emptied by LPM?") -> go.Figure:

@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from hatoolkit.model.findings import SEVERITY_ORDER
+from hatoolkit.report.figures.base import key_chart
 from hatoolkit.report.theme import (
     COMPONENT_KIND_COLORS,
     FONT_FAMILY,
@@ -193,7 +194,11 @@ def spof_ranking(components: pd.DataFrame, *, top: int = 20,
     fig.update_xaxes(dtick=1, range=[0, float(ranked["n_guests"].max()) * 1.25 + 0.5])
     fig.update_yaxes(categoryorder="array", categoryarray=[_esc(x if len(x) <= 60 else x[:58] + "…")
                                                            for x in ranked["label"]])
-    return _layout(fig, title, height=max(SLIDE_HEIGHT_PX // 2, 120 + 30 * len(ranked)))
+    fig = _layout(fig, title, height=max(SLIDE_HEIGHT_PX // 2, 120 + 30 * len(ranked)))
+    worst = ranked.iloc[-1]
+    total = int((components["n_guests"].fillna(0) > 0).sum())
+    return key_chart(fig, "single_points_of_failure", f"{total} components alone cut guests off; the worst, "
+                                                      f"{worst['label']}, cuts off {int(worst['n_guests'])} guest(s)")
 
 
 def findings_by_family(findings: pd.DataFrame, families: tuple[str, ...] = ("network", "storage", "spof"), *,
