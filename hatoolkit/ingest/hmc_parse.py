@@ -18,9 +18,10 @@ import pyarrow.compute as pc
 
 from hatoolkit.ingest import values as conv
 from hatoolkit.ingest.capture import Section
+from hatoolkit.ingest.delimited import delimited_frame, delimited_rows
 from hatoolkit.ingest.hmc_cli import Pending, recognise
 from hatoolkit.ingest.hmc_specs import SPECS
-from hatoolkit.ingest.records import Problem, RawRecords, delimited_frame, delimited_rows, parse_attr_records
+from hatoolkit.ingest.records import Problem, RawRecords, parse_attr_records
 
 
 @dataclass

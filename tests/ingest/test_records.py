@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hatoolkit.errors import HatoolkitError, RecordParseError
+from hatoolkit.ingest.delimited import parse_delimited
 from hatoolkit.ingest.records import (
     format_list,
     format_record,
     parse_attr_records,
-    parse_delimited,
     parse_list,
     parse_record,
 )
