@@ -162,6 +162,9 @@ def _waiver(doc: Located, where: str, entry: Any) -> Waiver:
     if check in UNWAIVABLE:
         raise doc.error(f"{where}.check", f"{check} reports on waivers themselves and cannot be waived")
     text = {k: _text(doc, f"{where}.{k}", entry.get(k)) for k in ("resource", "owner", "reason", "destination")}
+    for key in ("resource", "owner", "reason"):
+        if not text[key]:  # only blanks
+            raise doc.error(f"{where}.{key}", f"'{key}' is required")
     if text["resource"].startswith("/"):
         raise doc.error(f"{where}.resource", "expected SYSTEM[/PARTITION[/RESOURCE]] (use * for 'any')")
     return Waiver(check, text["resource"], text["owner"], text["reason"],

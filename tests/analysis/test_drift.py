@@ -24,7 +24,7 @@ def F(check="HA207", severity="medium", status="fail", system="PRD-1", partition
 
 def frame(*rows: dict) -> pd.DataFrame:
     out = pd.DataFrame(list(rows), columns=list(FINDING_COLUMNS))
-    return out.astype("str") if len(out) else out.astype("str")
+    return out.astype("str")
 
 
 def coverage(*checks: str, crashed: tuple[str, ...] = ()) -> pd.DataFrame:

@@ -8,7 +8,13 @@ import pandas as pd
 import pytest
 
 from hatoolkit.errors import PlanError
-from hatoolkit.model.waivers import bundle_waivers, load_waivers, waiver_columns, waiver_text, waivers_from_text
+from hatoolkit.model.waivers import (
+    bundle_waivers,
+    load_waivers,
+    waiver_columns,
+    waiver_text,
+    waivers_from_text,
+)
 from tests.conftest import SAMPLE
 
 GOOD = """\
@@ -53,6 +59,8 @@ def test_an_empty_file_has_no_waivers():
          "'reason' is required"),
         ("waivers:\n  - check: HA203\n    resource: PRD-1\n    owner: ''\n    reason: r\n    expires: 2027-01-01\n",
          4, "'owner' is required"),
+        ("waivers:\n  - check: HA203\n    resource: PRD-1\n    owner: x\n    reason: '  '\n    expires: 2027-01-01\n",
+         5, "'reason' is required"),
         ("waivers:\n  - check: HA203\n    resource: PRD-1\n    owner: x\n    reason: r\n    expires: 2027-01-01\n"
          "    ownr: y\n", 7, "unknown key"),
         ("waivers:\n  - check: HA20\n    resource: PRD-1\n    owner: x\n    reason: r\n    expires: 2027-01-01\n",
