@@ -147,7 +147,11 @@ def audit(bundle: str | Path, out: str | Path, *, plan: str | Path | None = None
             run = _compute(bundle, plan, as_of, families, stream, t0, waivers)
             builder.mark("checks_done", t0)
             if baseline:
-                run.extras["drift"] = _drift(Path(baseline), run, stream)
+                from hatoolkit.report.drift import baseline_drift
+
+                run.extras["drift"] = drift = baseline_drift(Path(baseline), run)
+                stream.write(f"since {baseline}: {drift.headline()}\n")
+                stream.flush()
                 builder.mark("drift_done", t0)
             pool.job.parameters.update(builder.prepare(run, bundle, plan))
             builder.mark("state_saved", t0)
@@ -204,19 +208,6 @@ def _compute(bundle: Path, plan: Any, as_of: str | None, families: list[str] | N
                  f"({time.monotonic() - t0:.1f} s)\n")
     stream.flush()
     return run
-
-
-def _drift(baseline: Path, run: Any, stream: TextIO) -> Any:
-    """Drift from the previous report folder to this run (read before the new report replaces it)."""
-    from hatoolkit.report.drift import compare, open_side, side_of_run
-
-    if baseline.is_dir() and not any((baseline / n).is_file() for n in ("state.pkl", "findings.csv")):
-        raise HatoolkitError(f"--baseline {baseline}: not a report folder (no state.pkl or findings.csv)")
-    old = open_side(baseline, label=f"{baseline.resolve().name} (baseline)")
-    result = compare(old, side_of_run(run, Path(run.bundle or "bundle").name), run.plan.timezone)
-    stream.write(f"since {baseline}: {result.headline()}\n")
-    stream.flush()
-    return result
 
 
 def _n(count: int, noun: str) -> str:

@@ -54,6 +54,17 @@ def open_side(path: str | Path, *, plan: str | None = None, as_of: str | None = 
     return side_of_run(run, label)
 
 
+def baseline_drift(baseline: Path, run: Any) -> Drift:
+    """`audit --baseline`: drift from the previous report folder to this run (read before the new report
+    replaces it, so the baseline may be `--out` itself)."""
+    from hatoolkit.report.run import STATE_FILE
+
+    if baseline.is_dir() and not any((baseline / n).is_file() for n in (STATE_FILE, "findings.csv")):
+        raise HatoolkitError(f"--baseline {baseline}: not a report folder (no {STATE_FILE} or findings.csv)")
+    old = open_side(baseline, label=f"{baseline.resolve().name} (baseline)")
+    return compare(old, side_of_run(run, Path(run.bundle or "bundle").name), run.plan.timezone)
+
+
 def side_of_run(run: Any, label: str) -> Side:
     areas = run.extras.get("areas") if run.extras else None
     return Side(label, run.findings, run.coverage, run.inventory, run.plan.at(), tuple(areas) if areas else None)
@@ -234,5 +245,5 @@ def no_baseline() -> Note:
                 "`baseline` parameter) to see what changed since the last audit.")
 
 
-__all__ = ["CONFIG_COLUMNS", "DRIFT_CSV_COLUMNS", "Note", "compare", "drift_csv", "drift_json", "drift_of",
+__all__ = ["CONFIG_COLUMNS", "DRIFT_CSV_COLUMNS", "Note", "baseline_drift", "compare", "drift_csv", "drift_json", "drift_of",
            "drift_text", "open_side", "regressions", "side_of_run"]
