@@ -230,3 +230,21 @@ def test_data_missing_on_one_side_is_uncompared_not_removed(pair):
     c = config_changes(old, new, "UTC")
     assert set(c["change"]) == {"uncompared"} and set(c["kind"]) == {"sea"}
     assert all("only in OLD: not compared (capture missing?)" in d for d in c["detail"])
+
+
+def test_a_mapping_change_explains_storage_findings_of_its_client_not_capacity_ones(pair):
+    old = pair[0].inventory
+    maps = old.vios_mappings
+    i = maps.index[(maps["kind"] == "scsi") & maps["backing_device"].notna() & (maps["system"] == "PRD-1")
+                   & maps["client_lpar_id"].notna()][0]
+    parts = old.partitions
+    client = parts.loc[(parts["system"] == "PRD-1") & (parts["lpar_id"] == maps.loc[i, "client_lpar_id"]), "name"].item()
+    new_maps = maps.copy()
+    new_maps.loc[i, "backing_device"] = "hdisk99"
+    new = old.replace(vios_mappings=new_maps)
+    storage = F("HA501", "high", partition=client, resource=f"PRD-1/{client}/rootvg", message="one path")
+    capacity = F("HA101", "high", partition=client, resource="memory", message="short")
+    d = drift(Side("old", frame(), inventory=old), Side("new", frame(storage, capacity), inventory=new))
+    assert len(d.config) == 1 and d.config["related"].item() == client
+    by_check = dict(zip(d.findings["check_id"], d.findings["explained_by"], strict=True))
+    assert by_check == {"HA501": ("C1",), "HA101": ()}
