@@ -215,6 +215,8 @@ def _compare(spec: ObjectKind, a: pd.DataFrame, b: pd.DataFrame, gone_systems: s
         where = "/".join(x for x in u if x)
         out.append(_row("uncompared", spec, u[0], u[1] if len(u) > 1 else "", spec.kind, "", "", "", "",
                         f"{spec.noun} data of {where} only in {side}: not compared (capture missing?)"))
+    if not units_a & units_b:  # nothing on both sides (also: merging empty Arrow-backed frames fails)
+        return out
     both = pd.DataFrame(sorted(units_a & units_b), columns=unit)
     a, b = a.merge(both, on=unit), b.merge(both, on=unit)
     merged = a.merge(b, on=["system", "_partition", "_object"], how="outer", suffixes=("_a", "_b"), indicator=True)

@@ -248,3 +248,12 @@ def test_a_mapping_change_explains_storage_findings_of_its_client_not_capacity_o
     assert len(d.config) == 1 and d.config["related"].item() == client
     by_check = dict(zip(d.findings["check_id"], d.findings["explained_by"], strict=True))
     assert by_check == {"HA501": ("C1",), "HA101": ()}
+
+
+def test_kinds_absent_on_one_or_both_sides(pair):
+    old = pair[0].inventory
+    bare = old.replace(vios_mappings=old.vios_mappings.iloc[:0], seas=old.seas.iloc[:0])
+    assert config_changes(bare, bare, "UTC").empty  # e.g. a fleet captured without VIOS data, twice
+    c = config_changes(old, bare, "UTC")
+    assert set(c["change"]) == {"uncompared"} and set(c["kind"]) == {"vios_mapping", "sea"}
+    assert set(c["partition"]) == set(old.seas["vios_name"]) | set(old.vios_mappings["vios_name"])
