@@ -29,8 +29,11 @@ def command(name: str, setup: Callable[[argparse.ArgumentParser], None]) -> Call
 
 def _load_plan(args: argparse.Namespace):
     from hatoolkit.model.plan import bundle_plan, load_plan
+    from hatoolkit.model.waivers import bundle_waivers, load_waivers
 
     plan = load_plan(args.plan) if getattr(args, "plan", None) else bundle_plan(args.bundle)
+    waivers = getattr(args, "waivers", None)
+    plan = plan.with_waivers(load_waivers(waivers) if waivers else bundle_waivers(args.bundle))
     return plan.with_as_of(getattr(args, "as_of", None))
 
 
@@ -62,6 +65,7 @@ def _findings_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--only", nargs="+", metavar="AREA", help="families (inputs, capacity, ...) or check IDs")
     p.add_argument("--fail-on", dest="fail_on", metavar="SEVERITY",
                    help="exit 3 when a non-waived finding at or above this severity exists")
+    p.add_argument("--waivers", metavar="FILE", help="waivers file (default: the bundle's own waivers.yaml)")
 
 
 @command("findings", _findings_args)
@@ -133,6 +137,9 @@ def _audit_args(p: argparse.ArgumentParser) -> None:
                    help="exit 3 when a non-waived finding at or above this severity exists")
     p.add_argument("--jobs", type=int, default=None, help="notebooks run in parallel (default: CPU count)")
     p.add_argument("--notebooks", default=None, help="notebook folder (default: the project's notebooks/)")
+    p.add_argument("--baseline", metavar="DIR", help="the previous report folder: what changed since (drift page, "
+                   "drift.csv/json)")
+    p.add_argument("--waivers", metavar="FILE", help="waivers file (default: the bundle's own waivers.yaml)")
 
 
 @command("audit", _audit_args)
@@ -144,7 +151,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     out = args.out or str(Path("reports") / Path(args.bundle).resolve().name)
     try:
         result = audit(args.bundle, out, plan=args.plan, as_of=args.as_of, only=args.only, fail_on=args.fail_on,
-                       jobs=args.jobs, notebooks=args.notebooks)
+                       jobs=args.jobs, notebooks=args.notebooks, baseline=args.baseline, waivers=args.waivers)
     except NotebookFailed as exc:
         print(f"hatoolkit: error: {exc}; the previous report in {out} is untouched", file=sys.stderr)
         return EXIT_FAILED
@@ -171,6 +178,46 @@ def _process_age_s() -> float | None:
     except (OSError, ValueError, IndexError):
         return None
     return uptime - start_ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _diff_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("old", help="the earlier audit: a report folder, a findings.csv, or a bundle")
+    p.add_argument("new", help="the later audit: a report folder, a findings.csv, or a bundle")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--plan", help="plan.yaml for a side given as a bundle (default: the bundle's own)")
+    p.add_argument("--as-of", dest="as_of", help="audit time for a side given as a bundle (default: its plan's)")
+    p.add_argument("--waivers", metavar="FILE", help="waivers for a side given as a bundle (default: its own)")
+    p.add_argument("--fail-on", dest="fail_on", metavar="SEVERITY",
+                   help="exit 3 when a non-waived finding at or above this severity is new or got worse")
+
+
+@command("diff", _diff_args)
+def cmd_diff(args: argparse.Namespace) -> int:
+    """Compare two audits: findings new, resolved and changed, and the configuration changes behind them."""
+    from hatoolkit.report.drift import compare, drift_csv, drift_json, drift_text, open_side, regressions
+
+    fail_on = _severity(args.fail_on)
+    options = {"plan": args.plan, "as_of": args.as_of, "waivers": args.waivers}
+    old, new = open_side(args.old, **options), open_side(args.new, **options)
+    zone = _zone(args.new, args.plan)
+    result = compare(old, new, zone)
+    render = {"csv": drift_csv, "json": lambda d: drift_json(d) + "\n", "table": drift_text}[args.format]
+    sys.stdout.write(render(result))
+    if fail_on is None:
+        return EXIT_OK
+    worse = regressions(result, fail_on)
+    print(f"{len(worse)} non-waived finding(s) at or above {fail_on} are new or got worse", file=sys.stderr)
+    return EXIT_FINDINGS if len(worse) else EXIT_OK
+
+
+def _zone(new: str, plan: str | None) -> str:
+    """The time zone to show configuration timestamps in: the new side's plan's (a report's saved plan)."""
+    from hatoolkit.model.plan import bundle_plan, load_plan
+    from hatoolkit.report.run import STATE_FILE, open_run
+
+    if (Path(new) / STATE_FILE).is_file():
+        return open_run(new).plan.timezone  # already loaded by open_side: cached
+    return (load_plan(plan) if plan else bundle_plan(new)).timezone if Path(new).is_dir() else "UTC"
 
 
 def _docs_args(p: argparse.ArgumentParser) -> None:

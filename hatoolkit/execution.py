@@ -2,7 +2,8 @@
 
 Discovery: a notebook takes part in the audit when its metadata says so —
 `{"hatoolkit": {"area": "<family or summary>", "title": "<page title>", "order": <int>}}` — so a new
-concern notebook is picked up without code changes; `"audit": false` keeps one out (the explorer).
+concern notebook is picked up without code changes; `"audit": false` keeps one out (the explorer),
+`"needs": ["baseline"]` runs it only when the audit has one (`--baseline`: the drift page).
 
 Kernel start is the floor of any papermill run (~0.5 s, plus ~1 s importing pandas, plotly and
 hatoolkit). The pool starts `jobs` kernels at once, while the parent is still loading the bundle
@@ -32,6 +33,7 @@ from hatoolkit.errors import HatoolkitError
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 SUMMARY_AREA = "summary"
+DRIFT_AREA = "drift"  # like the summary, not a concern: runs whenever its needs are met
 KERNEL_NAME = "python3"
 CELL_TIMEOUT_S = 1800
 KERNEL_START_TIMEOUT_S = 120
@@ -61,6 +63,7 @@ class NotebookSpec:
     title: str
     order: int
     audit: bool = True
+    needs: tuple[str, ...] = ()  # what the page needs beyond the run, e.g. ("baseline",): skipped without it
 
     @property
     def name(self) -> str:
@@ -84,7 +87,13 @@ def read_spec(path: Path) -> NotebookSpec | None:
         order = int(meta.get("order", 100))
     except (TypeError, ValueError):
         raise HatoolkitError(f"{path}: metadata.hatoolkit.order must be an integer") from None
-    return NotebookSpec(path, str(meta["area"]).lower(), str(meta["title"]), order, bool(meta.get("audit", True)))
+    needs = meta.get("needs", ())
+    if isinstance(needs, str):
+        needs = (needs,)
+    if not isinstance(needs, list | tuple) or not all(isinstance(n, str) for n in needs):
+        raise HatoolkitError(f"{path}: metadata.hatoolkit.needs must be a list of names (e.g. [\"baseline\"])")
+    return NotebookSpec(path, str(meta["area"]).lower(), str(meta["title"]), order, bool(meta.get("audit", True)),
+                        tuple(needs))
 
 
 def discover(folder: Path = NOTEBOOKS_DIR) -> list[NotebookSpec]:

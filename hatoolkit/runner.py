@@ -32,6 +32,7 @@ from typing import Any, TextIO
 
 from hatoolkit.errors import HatoolkitError
 from hatoolkit.execution import (
+    DRIFT_AREA,
     NOTEBOOKS_DIR,
     SUMMARY_AREA,
     KernelPool,
@@ -66,25 +67,33 @@ class AuditResult:
         return self.out / "index.html"
 
 
-def select_notebooks(specs: list[NotebookSpec], only: Sequence[str] | None) -> list[NotebookSpec]:
-    """Audit notebooks of the chosen areas; the summary always runs."""
+def select_notebooks(specs: list[NotebookSpec], only: Sequence[str] | None,
+                     have: frozenset[str] = frozenset()) -> list[NotebookSpec]:
+    """Audit notebooks of the chosen areas whose needs are met (`have`: e.g. {"baseline"}); the summary
+    (and the drift page, when there is a baseline) always runs."""
     from hatoolkit.model.findings import FAMILY_ORDER
 
-    audited = [s for s in specs if s.audit]
+    audited = [s for s in specs if s.audit and set(s.needs) <= have]
     if not only:
         return audited
     wanted = {a.lower() for a in only}
-    known = set(FAMILY_ORDER) | {s.area for s in audited}
+    known = set(FAMILY_ORDER) | {s.area for s in specs if s.audit}
     unknown = sorted(wanted - known)
     if unknown:
         raise HatoolkitError(f"--only: unknown area {unknown[0]!r} (one of: {', '.join(sorted(known))})")
-    return [s for s in audited if s.area in wanted or s.area == SUMMARY_AREA]
+    return [s for s in audited if s.area in wanted or s.area in (SUMMARY_AREA, DRIFT_AREA)]
 
 
 def audit(bundle: str | Path, out: str | Path, *, plan: str | Path | None = None, as_of: str | None = None,
           only: Sequence[str] | None = None, fail_on: str | None = None, jobs: int | None = None,
-          notebooks: str | Path | None = None, stream: TextIO | None = None, live: bool | None = None) -> AuditResult:
-    """Audit `bundle` into the report folder `out`. Raises HatoolkitError (bad input) or NotebookFailed."""
+          notebooks: str | Path | None = None, stream: TextIO | None = None, live: bool | None = None,
+          baseline: str | Path | None = None, waivers: str | Path | None = None) -> AuditResult:
+    """Audit `bundle` into the report folder `out`. Raises HatoolkitError (bad input) or NotebookFailed.
+
+    `baseline`: the previous report folder (or its findings.csv): drift is computed, stored in the run,
+    written as drift.csv/drift.json and shown on the summary and drift pages. `waivers`: a waivers file
+    (default: the bundle's own waivers.yaml).
+    """
     from hatoolkit.model.findings import FAMILY_ORDER, Severity
 
     t0 = time.monotonic()
@@ -93,8 +102,6 @@ def audit(bundle: str | Path, out: str | Path, *, plan: str | Path | None = None
     bundle = Path(bundle)
     if not bundle.exists():
         raise HatoolkitError(f"{bundle}: no such bundle folder or file")
-    if plan and not Path(plan).is_file():
-        raise HatoolkitError(f"--plan {plan}: no such file")
     if fail_on is not None:
         try:
             fail_on = Severity.parse(fail_on).value
@@ -103,7 +110,14 @@ def audit(bundle: str | Path, out: str | Path, *, plan: str | Path | None = None
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if jobs < 1:
         raise HatoolkitError("--jobs must be at least 1")
-    specs = select_notebooks(discover(Path(notebooks) if notebooks else NOTEBOOKS_DIR), only)
+    if plan and not Path(plan).is_file():
+        raise HatoolkitError(f"--plan {plan}: no such file")
+    if waivers and not Path(waivers).is_file():
+        raise HatoolkitError(f"--waivers {waivers}: no such file")
+    if baseline and not Path(baseline).exists():
+        raise HatoolkitError(f"--baseline {baseline}: no such report folder")
+    have = frozenset({"baseline"}) if baseline else frozenset()
+    specs = select_notebooks(discover(Path(notebooks) if notebooks else NOTEBOOKS_DIR), only, have)
     if not specs:
         raise HatoolkitError(f"no audit notebooks found in {notebooks or NOTEBOOKS_DIR}")
     for spec in specs:
@@ -130,8 +144,15 @@ def audit(bundle: str | Path, out: str | Path, *, plan: str | Path | None = None
         pool = KernelPool(PoolJob(specs, tmp, {}, builder.post, progress, jobs, scratch, builder.on_cell))
         pool.start()
         try:
-            run = _compute(bundle, plan, as_of, families, stream, t0)
+            run = _compute(bundle, plan, as_of, families, stream, t0, waivers)
             builder.mark("checks_done", t0)
+            if baseline:
+                from hatoolkit.report.drift import baseline_drift
+
+                run.extras["drift"] = drift = baseline_drift(Path(baseline), run)
+                stream.write(f"since {baseline}: {drift.headline()}\n")
+                stream.flush()
+                builder.mark("drift_done", t0)
             pool.job.parameters.update(builder.prepare(run, bundle, plan))
             builder.mark("state_saved", t0)
         except BaseException:
@@ -174,10 +195,11 @@ def _at_or_above(findings: Any, fail_on: str | None) -> int:
     return len(at_or_above(findings, fail_on))
 
 
-def _compute(bundle: Path, plan: Any, as_of: str | None, families: list[str] | None, stream: TextIO, t0: float):
+def _compute(bundle: Path, plan: Any, as_of: str | None, families: list[str] | None, stream: TextIO, t0: float,
+             waivers: Any = None):
     from hatoolkit.report.run import compute_run
 
-    run = compute_run(bundle, plan or None, as_of or None, families=families)
+    run = compute_run(bundle, plan or None, as_of or None, families=families, waivers=waivers or None)
     inv = run.inventory
     if not inv.files["status"].isin(("parsed", "partial")).any():
         raise HatoolkitError(f"{bundle}: no usable capture in the bundle (run `hatoolkit validate {bundle}`)")
@@ -263,6 +285,12 @@ class _Builder:
         (self.folder / "charts").mkdir()
         (self.folder / "findings.csv").write_text(findings_csv(run.findings), encoding="utf-8")
         (self.folder / "findings.json").write_text(findings_json(run.findings) + "\n", encoding="utf-8")
+        drift = run.extras.get("drift")
+        if drift is not None:
+            from hatoolkit.report.drift import drift_csv, drift_json
+
+            (self.folder / "drift.csv").write_text(drift_csv(drift), encoding="utf-8")
+            (self.folder / "drift.json").write_text(drift_json(drift) + "\n", encoding="utf-8")
         run.coverage.to_csv(self.folder / "coverage.csv", index=False, lineterminator="\n")
         when = run.plan.at().tz_convert(run.plan.zone)
         self.subtitle = f"{bundle.resolve().name} · as of {when:%Y-%m-%d %H:%M %Z}"
@@ -319,6 +347,9 @@ class _Builder:
         ordered = [c for s in self.specs for c in self.charts.get(s.name, [])]
         notes, files = [], [("findings.csv", "findings.csv"), ("findings.json", "findings.json"),
                              ("coverage.csv", "coverage.csv")]
+        drift = run.extras.get("drift")
+        if drift is not None:
+            files += [("drift.csv", "drift.csv"), ("drift.json", "drift.json")]
         if static.skipped:
             notes.append(f"Static charts (PNG/SVG) and slides.pptx were skipped: {static.skipped}.")
             for c in ordered:
@@ -343,8 +374,9 @@ class _Builder:
                          "their concerns are incomplete.")
         entries = [PageEntry(f"{s.name}.html", s.title, s.area, s.path.name) for s in self.specs]
         footer = f"hatoolkit {hatoolkit.__version__} · generated {time.strftime('%Y-%m-%d %H:%M:%S %Z')}"
+        since = f"Since {drift.old}: {drift.headline()}." if drift is not None else None
         html = render_index(run, assets=self.assets, pages=entries, files=files, notes=notes,
-                            subtitle=self.subtitle, footer=footer)
+                            subtitle=self.subtitle, footer=footer, since=since)
         (self.folder / "index.html").write_text(html, encoding="utf-8")
         manifest = {
             "hatoolkit": hatoolkit.__version__, "bundle": run.bundle, "as_of": run.plan.at().isoformat(),
@@ -354,6 +386,8 @@ class _Builder:
             "static_export": {"skipped": static.skipped, "written": sorted(static.written),
                               "errors": static.errors},
             "findings": len(run.findings), "headline": headline(run.findings),
+            "baseline": drift.old if drift is not None else None,
+            "drift": drift.counts() if drift is not None else None,
             "timings_s": {**self.timings, "before_move": round(time.monotonic() - t0, 3)},
         }
         (self.folder / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")

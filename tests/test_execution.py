@@ -68,3 +68,22 @@ def test_progress_lines_when_not_a_terminal(tmp_path):
     lines = stream.getvalue().splitlines()
     assert lines[0].split()[:2] == ["s.ipynb", "running"]
     assert lines[1].split()[:2] == ["s.ipynb", "done"] and lines[1].endswith(" s")
+
+
+def test_a_page_that_needs_a_baseline_runs_only_with_one(tmp_path):
+    from hatoolkit.runner import select_notebooks
+
+    for name, meta in {"s": {"area": "summary", "title": "Summary", "order": 0},
+                       "c": {"area": "capacity", "title": "Capacity", "order": 10},
+                       "d": {"area": "drift", "title": "Since last audit", "order": 1, "needs": ["baseline"]},
+                       "e": {"area": "drift2", "title": "Other", "order": 2, "needs": "baseline"}}.items():
+        nbformat.write(_nb(meta), str(tmp_path / f"{name}.ipynb"))
+    specs = discover(tmp_path)
+    assert {s.name: s.needs for s in specs}["e"] == ("baseline",)
+    assert [s.name for s in select_notebooks(specs, None)] == ["s", "c"]
+    assert [s.name for s in select_notebooks(specs, None, frozenset({"baseline"}))] == ["s", "d", "e", "c"]
+    # --only keeps the summary and the drift page (it compares only the concerns audited)
+    assert [s.name for s in select_notebooks(specs, ["capacity"], frozenset({"baseline"}))] == ["s", "d", "c"]
+    nbformat.write(_nb({"area": "x", "title": "X", "needs": {"baseline": True}}), str(tmp_path / "x.ipynb"))
+    with pytest.raises(HatoolkitError, match=r"x\.ipynb: metadata.hatoolkit.needs must be a list"):
+        discover(tmp_path)

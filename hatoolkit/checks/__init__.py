@@ -8,6 +8,7 @@ from hatoolkit.checks import (  # noqa: F401
     backups,
     capacity,
     inputs,
+    inputs_waivers,
     mobility,
     mobility_io,
     network,

@@ -6,6 +6,10 @@ remediation in the decorator. The runner stamps that metadata on the rows the ch
 a check body only says which resources fail and why. Every run also yields coverage per check:
 how many resources it evaluated, how many failed, how many could not be judged, and the error if
 it crashed: "no findings" and "the check never ran" never look alike.
+
+Waivers (waivers.yaml, carried by the Plan) are applied here, after the checks ran, so every
+caller sees the same marks; checks declared `needs_findings=True` (HA010 expired waivers, HA011
+stale waivers) then run on the marked findings: `fn(inv, plan, findings, coverage, **params)`.
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ class CheckSpec:
     slug: str
     params: Mapping[str, Any] = field(default_factory=dict)
     deprecated: bool = False
+    needs_findings: bool = False  # runs after the others, on their (waiver-marked) findings and coverage
 
     @property
     def family(self) -> Family:
@@ -71,7 +76,8 @@ class Outcome:
 REGISTRY: dict[str, CheckSpec] = {}
 
 
-def check(id: str, severity: Severity, *, remediation: str, deprecated: bool = False) -> Callable:
+def check(id: str, severity: Severity, *, remediation: str, deprecated: bool = False,
+          needs_findings: bool = False) -> Callable:
     """Register a check; raises CheckDefinitionError on a bad or duplicate ID or missing docs."""
 
     def register(fn: Callable[..., Outcome]) -> Callable[..., Outcome]:
@@ -93,7 +99,8 @@ def check(id: str, severity: Severity, *, remediation: str, deprecated: bool = F
             for name, p in signature.parameters.items()
             if p.kind is inspect.Parameter.KEYWORD_ONLY
         }
-        REGISTRY[id] = CheckSpec(id, severity, title, rationale, remediation.strip(), fn, fn.__name__, params, deprecated)
+        REGISTRY[id] = CheckSpec(id, severity, title, rationale, remediation.strip(), fn, fn.__name__, params, deprecated,
+                                 needs_findings)
         return fn
 
     return register
@@ -180,37 +187,64 @@ def run_checks(
         chosen = [s for s in chosen if s.family.value in fams]
     found: list[pd.DataFrame] = []
     coverage: list[dict[str, Any]] = []
-    for spec in chosen:
-        if spec.deprecated:
-            continue
-        record = {"check_id": spec.id, "family": spec.family.value, "severity": spec.severity.value,
-                  "title": spec.title, "evaluated": 0, "failing": 0, "unknown": 0, "error": None}
-        try:
-            params = dict(plan.params(spec.id))
-            unknown = set(params) - set(spec.params)
-            if unknown:
-                raise TypeError(f"unknown parameter(s) {sorted(unknown)} for {spec.id} "
-                                f"(accepted: {sorted(spec.params) or 'none'})")
-            result = spec.fn(inv, plan, **params)
-            stamped = _stamp(spec, result)
-        except Exception as exc:  # a crashing check is an error row, never a silent zero
-            frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-            where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
-            record["error"] = f"{type(exc).__name__}: {exc}{where}"
-            coverage.append(record)
-            continue
-        record["evaluated"] = max(result.evaluated, len(stamped))
-        record["failing"] = int((stamped["status"] == "fail").sum())
-        record["unknown"] = int((stamped["status"] == "unknown").sum())
+    regular = [s for s in chosen if not s.deprecated and not s.needs_findings]
+    for spec in regular:
+        _run_one(spec, (inv, plan), plan, found, coverage)
+    findings = _validated(found)
+    if plan.waivers:
+        from hatoolkit.checks.inputs_waivers import apply_waivers
+
+        findings = apply_waivers(findings, plan)
+    post = [s for s in chosen if not s.deprecated and s.needs_findings]
+    if post:
+        cov_so_far = _coverage_frame(coverage)
+        extra: list[pd.DataFrame] = []
+        for spec in post:
+            _run_one(spec, (inv, plan, findings, cov_so_far), plan, extra, coverage)
+        extra = [e for e in extra if not e.empty]
+        if extra:  # only the few new rows need validating; the rest already were
+            new_rows = fr.validate(Findings, pd.concat(extra, ignore_index=True)[list(FINDING_COLUMNS)])
+            findings = sort_findings(pd.concat([findings, new_rows], ignore_index=True))
+    return findings, _coverage_frame(coverage)
+
+
+def _run_one(spec: CheckSpec, args: tuple, plan: Plan, found: list[pd.DataFrame],
+             coverage: list[dict[str, Any]]) -> None:
+    """Run one check: its stamped rows go to `found`, its coverage record (or error) to `coverage`."""
+    record = {"check_id": spec.id, "family": spec.family.value, "severity": spec.severity.value,
+              "title": spec.title, "evaluated": 0, "failing": 0, "unknown": 0, "error": None}
+    try:
+        params = dict(plan.params(spec.id))
+        unknown = set(params) - set(spec.params)
+        if unknown:
+            raise TypeError(f"unknown parameter(s) {sorted(unknown)} for {spec.id} "
+                            f"(accepted: {sorted(spec.params) or 'none'})")
+        result = spec.fn(*args, **params)
+        stamped = _stamp(spec, result)
+    except Exception as exc:  # a crashing check is an error row, never a silent zero
+        frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
+        record["error"] = f"{type(exc).__name__}: {exc}{where}"
         coverage.append(record)
-        found.append(stamped)
+        return
+    record["evaluated"] = max(result.evaluated, len(stamped))
+    record["failing"] = int((stamped["status"] == "fail").sum())
+    record["unknown"] = int((stamped["status"] == "unknown").sum())
+    coverage.append(record)
+    found.append(stamped)
+
+
+def _validated(found: list[pd.DataFrame]) -> pd.DataFrame:
     findings = pd.concat(found, ignore_index=True) if found else empty_findings()
-    findings = fr.validate(Findings, sort_findings(findings[list(FINDING_COLUMNS)]))
-    cov = pd.DataFrame(coverage, columns=list(Coverage.to_schema().columns))
+    return fr.validate(Findings, sort_findings(findings[list(FINDING_COLUMNS)]))
+
+
+def _coverage_frame(coverage: list[dict[str, Any]]) -> pd.DataFrame:
+    cov = pd.DataFrame(sorted(coverage, key=lambda c: c["check_id"]), columns=list(Coverage.to_schema().columns))
     cov = cov.astype({"evaluated": "Int64", "failing": "Int64", "unknown": "Int64"})
     for col in ("check_id", "family", "severity", "title", "error"):
         cov[col] = cov[col].astype("str")
-    return findings, fr.validate(Coverage, cov)
+    return fr.validate(Coverage, cov)
 
 
 def _stamp(spec: CheckSpec, result: Outcome) -> pd.DataFrame:

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 
 from hatoolkit.errors import PlanError
+from hatoolkit.model.waivers import Waiver
 from hatoolkit.model.yamlfile import Located, load_located, parse_located
 
 SIZING_POLICIES = ("current", "desired", "minimum")
@@ -73,6 +74,7 @@ class Plan:
     critical: tuple[str, ...] = ()
     storage_assign: tuple[tuple[str, str], ...] = ()
     check_params: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
+    waivers: tuple[Waiver, ...] = ()  # waivers.yaml (model/waivers.py): not plan.yaml keys, attached by the loader
     file: str | None = None
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -91,6 +93,10 @@ class Plan:
         if as_of is None:
             return self
         return _replace(self, as_of=parse_timestamp(as_of, self.timezone, "as_of", None))
+
+    def with_waivers(self, waivers: tuple[Waiver, ...]) -> Plan:
+        """The same plan with these waivers (waivers.yaml of the bundle, or `--waivers FILE`)."""
+        return _replace(self, waivers=tuple(waivers))
 
     def is_preemptible(self, system: str, partition: str) -> bool:
         return matches(self.preemptible, system, partition)

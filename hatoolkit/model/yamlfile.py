@@ -76,3 +76,6 @@ def _convert(node: yaml.Node, path: str, lines: dict[str, int], file: str) -> An
         return loader.construct_object(node, deep=True)
     except yaml.YAMLError as exc:
         raise PlanError(f"{path}: {exc}", file=file, line=node.start_mark.line + 1) from None
+    except ValueError as exc:  # a well-formed but impossible value, e.g. the date 2027-02-30
+        raise PlanError(f"{path}: {node.value!r} is not valid ({exc})", file=file,
+                        line=node.start_mark.line + 1) from None

@@ -40,8 +40,8 @@ def _plain(value: Any) -> str:
 
 
 def render_index(run: Any, *, assets: Assets, pages: list[PageEntry], files: list[tuple[str, str]],
-                 notes: list[str], subtitle: str, footer: str) -> str:
-    """The index page's HTML."""
+                 notes: list[str], subtitle: str, footer: str, since: str | None = None) -> str:
+    """The index page's HTML; `since`: the drift headline when the audit had a baseline."""
     import plotly.io as pio
 
     from hatoolkit.report.figures.summary import findings_by_area
@@ -71,5 +71,5 @@ def render_index(run: Any, *, assets: Assets, pages: list[PageEntry], files: lis
         title=f"High-availability audit: {bundle_name}", subtitle=subtitle, headline=headline(run.findings),
         notes=notes, severities=SEVERITIES_WORST_FIRST, card=rows, chart_html=chart_html, table_html=table_html,
         findings_note=findings_note, pages=pages, files=[{"href": h, "label": label} for h, label in files],
-        assets=assets, footer=footer,
+        assets=assets, footer=footer, since=since, drift_href=by_area.get("drift"),
     )

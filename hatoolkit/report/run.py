@@ -20,6 +20,7 @@ import pandas as pd
 
 from hatoolkit.model.inventory import Inventory
 from hatoolkit.model.plan import Plan, bundle_plan, load_plan
+from hatoolkit.model.waivers import bundle_waivers, load_waivers
 
 STATE_FILE = "state.pkl"
 STATE_VERSION = 1
@@ -41,10 +42,11 @@ class AuditRun:
 
 
 def compute_run(bundle: str | Path, plan: str | Path | Plan | None = None, as_of: str | None = None,
-                *, families: Iterable[str] | None = None) -> AuditRun:
+                *, families: Iterable[str] | None = None, waivers: str | Path | None = None) -> AuditRun:
     """Load the bundle and run every check (the expensive part, done once per audit).
 
     `families` limits the checks to some concerns (`hatoolkit audit --only`); `extras["areas"]` records it.
+    `waivers`: a waivers file; by default the bundle's own waivers.yaml (unless `plan` already carries waivers).
     """
     from hatoolkit.checks import run_checks
     from hatoolkit.ingest import load_inventory
@@ -56,6 +58,8 @@ def compute_run(bundle: str | Path, plan: str | Path | Plan | None = None, as_of
     else:
         chosen = bundle_plan(bundle)
     chosen = chosen.with_as_of(as_of or None)
+    if waivers or not chosen.waivers:
+        chosen = chosen.with_waivers(load_waivers(waivers) if waivers else bundle_waivers(bundle))
     if chosen.as_of is None:
         chosen = chosen.with_as_of(chosen.at().isoformat())
     inv = load_inventory(bundle)

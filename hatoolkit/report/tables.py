@@ -103,6 +103,21 @@ def display_bundle() -> None:
     _bundle_sent = True
 
 
+class Note:
+    """A paragraph shown where a table would be, saying why there is none (text escaped)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f'<p class="ht-muted">{html.escape(self.text)}</p>'
+
+    def __repr__(self) -> str:
+        return self.text
+
+
 def _cell(value: Any) -> Any:
     """Tuples as `a, b`, missing as empty: readers should not see `nan`, `<NA>` or `('a',)`."""
     if isinstance(value, tuple | list):
@@ -116,9 +131,31 @@ def _cell(value: Any) -> Any:
 
 
 def findings_table(findings: pd.DataFrame, *, limit: int | None = None) -> ReportTable:
-    """Findings worst first, in reading order (all contract columns but `family`)."""
-    frame = sort_findings(findings[list(FINDING_COLUMNS)])[FINDING_DISPLAY]
+    """Findings worst first, in reading order (all contract columns but `family`); when any is waived,
+    a `waived` column says by whom, until when and why (the marks in `evidence`, made readable)."""
+    from hatoolkit.model.findings import waived
+    from hatoolkit.model.waivers import waiver_text
+
+    frame = sort_findings(findings[list(FINDING_COLUMNS)])
+    marked = waived(frame) if len(frame) else pd.Series([], dtype=bool)
+    if marked.any():
+        frame = frame.assign(waived=waiver_text(frame).where(marked, ""))[
+            [*FINDING_DISPLAY[:2], "waived", *FINDING_DISPLAY[2:]]]
+    else:
+        frame = frame[FINDING_DISPLAY]
     return interactive(frame.head(limit) if limit else frame, page_length=25, search=True)
+
+
+def waivers_table(run: Any) -> Any:
+    """Every waiver of the audit: who accepted what, why, until when, and whether it is active, expired or stale."""
+    from hatoolkit.checks.inputs_waivers import waiver_status
+
+    if not run.plan.waivers:
+        return Note("No waivers: put accepted exceptions in the bundle's waivers.yaml (or pass --waivers FILE); "
+                    "see docs/formats.md.")
+    status = waiver_status(run.findings, run.coverage, run.plan)
+    return interactive(status[["state", "check", "resource", "destination", "findings", "owner", "expires", "reason",
+                               "source"]], search=True)
 
 
 def coverage_table(coverage: pd.DataFrame) -> ReportTable:

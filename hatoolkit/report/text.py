@@ -201,7 +201,15 @@ def findings_json(findings: pd.DataFrame) -> str:
 
 
 def findings_table(findings: pd.DataFrame) -> str:
+    """The terminal table; a `waived` column (owner, until when, why) appears when any finding is waived."""
     if findings.empty:
         return "No findings.\n"
+    from hatoolkit.model.findings import waived
+    from hatoolkit.model.waivers import waiver_text
+
     cols = ["check_id", "severity", "status", "system", "partition", "resource", "destination", "message"]
-    return table(findings, cols, {"message": 100, "resource": 36, "system": 20, "partition": 20}) + "\n"
+    marked = waived(findings)
+    if marked.any():
+        findings = findings.assign(waived=waiver_text(findings).where(marked, ""))
+        cols.append("waived")
+    return table(findings, cols, {"message": 100, "resource": 36, "system": 20, "partition": 20, "waived": 60}) + "\n"

@@ -77,3 +77,6 @@ PATH_COLORS: dict[str, str] = {"certain": "#dc2626", "possible": "#f59e0b", "unk
 COMPONENT_KIND_COLORS: dict[str, str] = {"vios": "#2563eb", "ibmi_host": "#7c3aed", "port": "#0891b2",
                                          "adapter": "#0d9488", "hea_port": "#db2777", "hea_adapter": "#be185d",
                                          "unknown_adapter": "#9ca3af"}
+# Drift between two audits: what appeared, what went away, what moved; waived findings in grey.
+DRIFT_COLORS: dict[str, str] = {"new": "#dc2626", "resolved": OK_COLOR, "changed": "#f59e0b"}
+WAIVED_COLOR = "#d1d5db"

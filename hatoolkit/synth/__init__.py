@@ -52,6 +52,10 @@ def write_estate(estate: Estate, out: Path, styles: dict[str, tuple[str, Quirks,
         plan = out / "plan.yaml"
         plan.write_text(estate.plan_yaml, encoding="utf-8")
         written.append(plan)
+    if estate.waivers_yaml:
+        waivers = out / "waivers.yaml"
+        waivers.write_text(estate.waivers_yaml, encoding="utf-8")
+        written.append(waivers)
     return written
 
 

@@ -409,6 +409,7 @@ class System:
 class Estate:
     systems: list[System]
     plan_yaml: str | None = None
+    waivers_yaml: str | None = None  # written as waivers.yaml beside plan.yaml
     ibmi_zone: str = "Europe/Warsaw"  # the zone IBM i hosts' clocks run in (their local timestamps)
 
     def system(self, name: str) -> System:

@@ -61,6 +61,11 @@ and WEB2 off. DR-1's SEA pair runs without a control channel (VIOS 3.1: allowed,
 On DR-1, TEST-ERP's rootvg LUN is zoned to both VIOS but mapped through DR-1-VIOS1 only (DR-1-VIOS2
 holds it with reserve_policy=single_path); DEV-ERP's rootvg has a failed path on DR-1-VIOS2;
 IBMIHOST-DR's own virtual IP has proxy ARP off and its second preferred interface inactive.
+
+Waivers (issue 10, waivers.yaml from synth/sample_waivers.py): NIM's physical adapter (HA203) is
+waived by its owner until 2027-03-31 (NIM is rebuilt on DR-1, never moved live); the waiver of MQ's
+RMC outage (HA207) expired on 2026-10-31, so that finding counts again and HA010 reports the lapse;
+a waiver for HR-OLD (HA208), a partition no longer in the estate, matches nothing (HA011, stale).
 """
 
 from __future__ import annotations
@@ -82,6 +87,7 @@ from hatoolkit.synth.estate import (
     TcpIfc,
     VEth,
 )
+from hatoolkit.synth.sample_waivers import WAIVERS_YAML
 from hatoolkit.synth.vios_build import SanNet, ViosTweaks, configure_vios
 
 AIX73 = "AIX 7.3 7300-02-02-2420"
@@ -375,6 +381,6 @@ def sample_estate() -> Estate:
     systems = [_prd1(), _prd2(), _ibmi7(), _dr1()]
     for s in systems:
         s.check()  # type: ignore[attr-defined]
-    estate = Estate(systems, plan_yaml=PLAN_YAML)  # type: ignore[arg-type]
+    estate = Estate(systems, plan_yaml=PLAN_YAML, waivers_yaml=WAIVERS_YAML)  # type: ignore[arg-type]
     _vios_side(estate)
     return estate

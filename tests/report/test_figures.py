@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from hatoolkit.model.findings import waived
 from hatoolkit.report import figures
 from hatoolkit.report.figures.base import chart_meta, figure, key_chart, text
 from hatoolkit.report.run import compute_run
@@ -19,7 +20,8 @@ def run():
 def test_key_chart_meta_survives_json(run):
     fig = figures.summary.findings_by_area(run.findings, run.coverage)
     meta = chart_meta(fig.to_plotly_json())
-    n = len(run.findings)
+    n = int((~waived(run.findings)).sum())  # waived findings are counted apart ("; 1 waived")
+    assert n < len(run.findings) and "; 1 waived;" in meta["takeaway"]
     assert meta["chart"] == "findings_by_area" and meta["takeaway"].startswith(f"{n} finding{'s' if n != 1 else ''} ")
     assert chart_meta(figure(title="x").to_plotly_json()) is None
     with pytest.raises(ValueError):

@@ -1,7 +1,7 @@
 """Summary figures: findings by concern and severity, and the data gaps behind the unknowns.
 
 Failing findings are solid bars, unknown ones (data missing) hatched, so "we know it is broken"
-and "we could not tell" never blend into one number.
+and "we could not tell" never blend into one number; waived findings are a grey bar of their own.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from hatoolkit.model.findings import FAMILY_ORDER, SEVERITY_ORDER
+from hatoolkit.model.findings import FAMILY_ORDER, SEVERITY_ORDER, waived
 from hatoolkit.report import theme
 from hatoolkit.report.figures.base import empty_note, figure, key_chart, texts
 from hatoolkit.report.scorecard import AREA_TITLES, SEVERITIES_WORST_FIRST, headline, scorecard
@@ -25,7 +25,9 @@ def findings_by_area(findings: pd.DataFrame, coverage: pd.DataFrame) -> go.Figur
     fig = figure(title="Findings by concern and severity", barmode="stack",
                  xaxis={"title": {"text": "findings"}, "rangemode": "tozero"},
                  yaxis={"categoryorder": "array", "categoryarray": list(reversed(labels))})
-    counts = (findings.groupby(["family", "severity", "status"]).size() if not findings.empty
+    marked = waived(findings) if not findings.empty else pd.Series([], dtype=bool)
+    active = findings[~marked] if not findings.empty else findings
+    counts = (active.groupby(["family", "severity", "status"]).size() if not active.empty
               else pd.Series(dtype="int64"))
     for severity in SEVERITIES_WORST_FIRST:
         for status in ("fail", "unknown"):
@@ -38,6 +40,11 @@ def findings_by_area(findings: pd.DataFrame, coverage: pd.DataFrame) -> go.Figur
                         "pattern": {"shape": _PATTERN[status], "fillmode": "overlay", "fgcolor": "white"}},
                 hovertemplate=f"%{{y}}<br>{severity}, {status}: %{{x}}<extra></extra>",
             ))
+    if marked.any():  # waived findings stay visible, apart, in grey
+        per_area = findings[marked].groupby("family").size()
+        fig.add_trace(go.Bar(y=labels, x=[int(per_area.get(a, 0)) for a in FAMILY_ORDER], orientation="h",
+                             name="waived", marker={"color": theme.WAIVED_COLOR},
+                             hovertemplate="%{y}<br>waived: %{x}<extra></extra>"))
     _integer_axis(fig, "xaxis", max(card["findings"].max() if len(card) else 0, 1))
     if findings.empty:
         empty_note(fig, "No findings" if len(coverage) else "No checks ran")
