@@ -14,6 +14,7 @@ from hatoolkit.checks import (  # noqa: F401
     network_sea,
     spof,
     storage,
+    usage,
 )
 from hatoolkit.checks.registry import REGISTRY, CheckSpec, Outcome, check, run_checks
 

@@ -82,6 +82,7 @@ from hatoolkit.synth.estate import (
     TcpIfc,
     VEth,
 )
+from hatoolkit.synth.sample_usage import attach_sample_usage
 from hatoolkit.synth.vios_build import SanNet, ViosTweaks, configure_vios
 
 AIX73 = "AIX 7.3 7300-02-02-2420"
@@ -377,4 +378,5 @@ def sample_estate() -> Estate:
         s.check()  # type: ignore[attr-defined]
     estate = Estate(systems, plan_yaml=PLAN_YAML)  # type: ignore[arg-type]
     _vios_side(estate)
+    attach_sample_usage(estate)
     return estate
