@@ -123,3 +123,58 @@ def placement_map(placement: Placement | None) -> go.Figure:
         fig.update_xaxes(categoryorder="array", categoryarray=x_all, row=1, col=col)
     fig.update_layout(barmode="stack", uniformtext={"minsize": 8, "mode": "hide"})
     return _layout(fig, title, 520)
+
+
+SIZING_COLOURS = ("#1d4ed8", "#60a5fa", "#0f766e", "#7c3aed", "#ea580c")
+
+
+def sizing_bars(comparison: pd.DataFrame) -> go.Figure:
+    """Per failure scenario: processor demand at each sizing basis beside the supply on the plan's terms.
+
+    `comparison` is `analysis.usage_compare.sizing_comparison`: entitlement and observed usage side by
+    side, so a reader sees how much the choice of basis decides the verdict.
+    """
+    fig = go.Figure()
+    if comparison.empty:
+        return _layout(fig, "Demand by sizing basis: no failure scenario", 420)
+    sizings = list(dict.fromkeys(comparison["sizing"]))
+    first = comparison[comparison["sizing"] == sizings[0]]
+    fig.add_trace(go.Bar(x=first["scenario"], y=pd.to_numeric(first["supply_proc_units"], errors="coerce"),
+                         name="supply (plan's terms)", marker_color=CAPACITY_COLORS["avail"], offsetgroup="supply",
+                         hovertemplate="%{x}<br>supply: %{y:.2f}<extra></extra>"))
+    for k, sizing in enumerate(sizings):
+        rows = comparison[comparison["sizing"] == sizing]
+        label = f"demand at {sizing} ({rows['basis'].iat[0]})" if len(rows) else sizing
+        status = rows["status"].map(STATUS_TEXT).fillna("")
+        fallback = rows["fallback"].map(lambda f: f"<br>entitlement for: {f}" if f else "")
+        fig.add_trace(go.Bar(x=rows["scenario"], y=rows["demand_proc_units"], name=label, offsetgroup=sizing,
+                             marker_color=SIZING_COLOURS[k % len(SIZING_COLOURS)], text=status,
+                             textposition="outside", cliponaxis=False, textfont={"size": 10},
+                             customdata=fallback,
+                             hovertemplate=f"%{{x}}<br>{sizing}: %{{y:.2f}}%{{customdata}}<extra></extra>"))
+    fig.update_layout(barmode="group", bargap=0.2)
+    fig.update_yaxes(title_text="processing units on the destination")
+    return _layout(fig, "Processor demand by sizing basis: entitlement or observed usage (text = fit)", 480)
+
+
+def usage_timeline(hourly: pd.DataFrame) -> go.Figure:
+    """Processors each system's partitions consumed, hour by hour, beside what they are entitled to.
+
+    `hourly` is `analysis.usage_compare.system_usage`. Averages per sample interval: a peak shorter
+    than an interval is flattened, which is why usage sizing takes a percentile of intervals.
+    """
+    fig = go.Figure()
+    if hourly.empty:
+        return _layout(fig, "Observed processor usage: no utilisation samples in the window", 360)
+    for k, (system, rows) in enumerate(hourly.groupby("system", sort=True)):
+        colour = PARTITION_PALETTE[k % len(PARTITION_PALETTE)]
+        fig.add_trace(go.Scatter(x=rows["sampled_at"], y=rows["proc_units_used"], name=f"{system} used",
+                                 mode="lines", line={"color": colour, "width": 1.5}, legendgroup=system,
+                                 hovertemplate=f"{system}<br>%{{x}}<br>used: %{{y:.2f}}<extra></extra>"))
+        entitled = pd.to_numeric(rows["proc_units_entitled"], errors="coerce")
+        if entitled.gt(0).any():
+            fig.add_trace(go.Scatter(x=rows["sampled_at"], y=entitled, name=f"{system} entitled", mode="lines",
+                                     line={"color": colour, "width": 1, "dash": "dash"}, legendgroup=system,
+                                     hovertemplate=f"{system}<br>%{{x}}<br>entitled: %{{y:.2f}}<extra></extra>"))
+    fig.update_yaxes(title_text="processing units")
+    return _layout(fig, "Observed processor usage per system (sum of its partitions; dashed: their entitlement)", 420)
