@@ -64,6 +64,7 @@ def usage_frames(book: Workbook, lpars: pd.DataFrame, zone: Zone | None, gaps: G
         for system, name, lpar_id in zip(lpars["system"], lpars["name"], lpars["lpar_id"], strict=True):
             if isinstance(name, str) and pd.notna(lpar_id):
                 where.setdefault(name, []).append((str(system), int(lpar_id)))
+    stated = zone
     zone = zone if zone is not None else Zone.iana("UTC")
     parts: list[pd.DataFrame] = []
     hourly_names: set[str] = set()
@@ -101,6 +102,9 @@ def usage_frames(book: Workbook, lpars: pd.DataFrame, zone: Zone | None, gaps: G
                  "utilisation data (lslparutil sample rate 0), or HMC Scanner ran without performance data",
                  file=book.file)
         return {}
+    if stated is None:
+        gaps.add("time_zone", "HMC Scanner usage times are the HMC's local time and plan.yaml states no timezone: "
+                 "read as UTC (usage windows may be off by the HMC's offset)", file=book.file)
     gaps.add("source_gap", "HMC Scanner usage sheets carry processors consumed only: utilization.proc_units_entitled, "
              "proc_mode and mem_mb are left missing", file=book.file)
     return {"utilization": pd.concat(parts, ignore_index=True)}

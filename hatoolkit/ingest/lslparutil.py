@@ -138,6 +138,11 @@ def usage_frame(util: pd.DataFrame, partitions: pd.DataFrame, zone: Zone | None,
         gaps.add("bad_value", f"time={raw_time.iat[i]!r} is not MM/DD/YYYY HH:MM:SS; sample not used", file=file,
                  line=line, system=str(lp["system"].iat[i]))
     lp = _ordered(lp.assign(_naive=naive)[naive.notna().to_numpy()])
+    if zone is None:
+        first = _where(lp["source"].iat[0])
+        gaps.add("time_zone", "lslparutil times are the HMC's local time and plan.yaml states no timezone: read "
+                 "as UTC (usage windows may be off by the HMC's offset)", file=first[0], line=first[1],
+                 system=str(lp["system"].iat[0]))
     zone = zone if zone is not None else Zone.iana(DEFAULT_ZONE)
     lp = lp.assign(sampled_at=_to_utc(lp, zone, gaps)).dropna(subset=["sampled_at"])
     lp = lp.sort_values(["system", "lpar_id", "sampled_at"], kind="mergesort")

@@ -108,15 +108,22 @@ def _hours(cap: UsageCapture, since: str | None) -> tuple[pd.DatetimeIndex, pd.D
     return utc, utc.tz_convert(zone)
 
 
-def lpar_samples(s: System, lp: Lpar, cap: UsageCapture) -> list[tuple[int, dict[str, str]]]:
-    """One partition's hourly samples as (UTC instant in ns, record), oldest first."""
+def lpar_usage(s: System, lp: Lpar, cap: UsageCapture) -> tuple[pd.DatetimeIndex, np.ndarray]:
+    """The truth the counters encode: (UTC sample instants, processors consumed in the hour to each)."""
     load = cap.loads[lp.name]
     utc, local = _hours(cap, load.since)
     rng = np.random.default_rng(_seed(s.name, lp.name))
     used = load.level(local) * (1 + load.noise * rng.standard_normal(len(local)))
+    ceiling = lp.procs if lp.proc_mode == "ded" or lp.sharing_mode != "cap" else lp.proc_units
+    return utc, np.clip(used, 0.01, ceiling)
+
+
+def lpar_samples(s: System, lp: Lpar, cap: UsageCapture) -> list[tuple[int, dict[str, str]]]:
+    """One partition's hourly samples as (UTC instant in ns, record), oldest first."""
+    load = cap.loads[lp.name]
+    utc, used = lpar_usage(s, lp, cap)
+    local = utc.tz_convert(cap.zone)
     ded = lp.proc_mode == "ded"
-    ceiling = lp.procs if ded or lp.sharing_mode != "cap" else lp.proc_units
-    used = np.clip(used, 0.01, ceiling)
     ent = float(lp.procs if ded else lp.proc_units)
     boot = pd.Timestamp(cap.boot).tz_localize(cap.zone).tz_convert("UTC")
     seconds = (utc - boot).total_seconds().to_numpy()
