@@ -113,10 +113,9 @@ def partition_base(inv: Inventory, sizing: str, as_of: pd.Timestamp | None = Non
     (default: now) and adds the columns of `analysis.usage.observed_base`.
     """
     if usage_policy(sizing) is not None:
-        from hatoolkit.analysis.usage import observed_base
+        from hatoolkit.analysis.usage import observed_base, usage_end
 
-        when = as_of if as_of is not None else pd.Timestamp.now(tz="UTC").floor("h")
-        return observed_base(inv, sizing, when)
+        return observed_base(inv, sizing, usage_end(as_of))
     if sizing not in SIZING_POLICIES:
         raise PlanError(f"sizing policy {sizing!r} is not one of: {', '.join(SIZING_POLICIES)}; or {USAGE_POLICY_HELP}")
     p = inv.partitions.reset_index(drop=True)

@@ -45,6 +45,12 @@ def policy_of(sizing: str) -> UsagePolicy:
     return policy
 
 
+def usage_end(as_of: pd.Timestamp | None) -> pd.Timestamp:
+    """Where usage windows end: the audit's as_of, else the current hour (one value for a whole run)."""
+    end = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.now(tz="UTC").floor("h")
+    return end.tz_localize("UTC") if end.tzinfo is None else end.tz_convert("UTC")
+
+
 def window(sizing: str, as_of: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
     """(start, end] of a usage policy's window, in UTC."""
     end = pd.Timestamp(as_of)

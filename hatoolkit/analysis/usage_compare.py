@@ -14,7 +14,7 @@ import pandas as pd
 from hatoolkit.analysis.demand import partition_base
 from hatoolkit.analysis.failover import failover
 from hatoolkit.analysis.failover_demand import kept_partitions
-from hatoolkit.analysis.usage import collection, sizing_evidence, usage_stats
+from hatoolkit.analysis.usage import collection, sizing_evidence, usage_end, usage_stats
 from hatoolkit.model.inventory import Inventory
 from hatoolkit.model.plan import Plan, usage_policy
 
@@ -58,7 +58,7 @@ def partition_usage(inv: Inventory, plan: Plan, usage: str) -> pd.DataFrame:
     usage = usage or (plan.sizing if usage_policy(plan.sizing) else "")
     if not usage_policy(usage):
         return pd.DataFrame(columns=["system", "partition", "entitled", "sized_at", "basis"])
-    as_of = plan.at()
+    as_of = usage_end(plan.as_of)
     base = partition_base(inv, usage, as_of)
     kept = kept_partitions(base, plan).frame
     kept = kept[kept["running"].to_numpy(dtype=bool)]
@@ -88,8 +88,7 @@ def partition_usage(inv: Inventory, plan: Plan, usage: str) -> pd.DataFrame:
 def system_usage(inv: Inventory, plan: Plan, days: int = 30) -> pd.DataFrame:
     """Hourly processors consumed per system (the sum of its partitions' samples) over `days` before as_of."""
     u = inv.utilization
-    end = plan.at()
-    end = end.tz_convert("UTC") if end.tzinfo is not None else end.tz_localize("UTC")
+    end = usage_end(plan.as_of)
     if u.empty:
         return pd.DataFrame(columns=["system", "sampled_at", "proc_units_used", "proc_units_entitled"])
     u = u[(u["sampled_at"] > end - pd.Timedelta(days=days)) & (u["sampled_at"] <= end)]
@@ -114,13 +113,14 @@ def sizing_basis(inv: Inventory, plan: Plan) -> pd.DataFrame:
         facts.append(("processors sized by", f"entitlement ({plan.sizing} values); observed usage is shown "
                                              "for comparison only"))
     else:
-        kept = kept_partitions(partition_base(inv, plan.sizing, plan.at()), plan).frame
+        end = usage_end(plan.as_of)
+        kept = kept_partitions(partition_base(inv, plan.sizing, end), plan).frame
         kept = kept[kept["running"].to_numpy(dtype=bool)]
         ev = sizing_evidence(kept, plan.sizing)
         what = "peak" if policy.percentile >= 100 else f"{policy.percentile:g}th percentile"
-        start = plan.at() - policy.window
+        start = end - policy.window
         facts += [("processors sized by", f"observed usage: {what} of the interval averages"),
-                  ("window", f"{start:%Y-%m-%d %H:%M} to {plan.at():%Y-%m-%d %H:%M} ({policy.days} days before as_of)"),
+                  ("window", f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC ({policy.days} days before as_of)"),
                   ("sized by entitlement instead (no samples)", ", ".join(ev.get("entitlement_fallback", ()))
                    or "none")]  # type: ignore[arg-type]
     facts += [("memory sized by", "allocation (the HMC cannot see memory use inside a partition)"),

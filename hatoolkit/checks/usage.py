@@ -19,7 +19,7 @@ import pandas as pd
 
 from hatoolkit.analysis.demand import partition_base
 from hatoolkit.analysis.failover_demand import kept_partitions
-from hatoolkit.analysis.usage import usage_stats
+from hatoolkit.analysis.usage import usage_end, usage_stats
 from hatoolkit.checks.registry import Outcome, check, evidence, outcome, rows
 from hatoolkit.model.findings import Severity
 from hatoolkit.model.inventory import Inventory
@@ -49,7 +49,7 @@ def usage_samples_incomplete(inv: Inventory, plan: Plan, *, min_coverage_pct: fl
     policy = usage_policy(plan.sizing)
     if policy is None:
         return outcome(0, rows(pd.DataFrame(index=pd.RangeIndex(0))))
-    as_of = plan.at()
+    as_of = usage_end(plan.as_of)
     base = partition_base(inv, plan.sizing, as_of)
     kept = kept_partitions(base, plan).frame
     kept = kept[kept["running"].to_numpy(dtype=bool)].reset_index(drop=True)
