@@ -67,4 +67,4 @@ def test_runs_with_usage_sizing(tmp_path: Path):
     assert "HA109" in text_out and "MQ" in text_out
     bars = [json.dumps(o["data"]["application/vnd.plotly.v1+json"]) for o in outputs
             if "application/vnd.plotly.v1+json" in o.get("data", {})]
-    assert any("demand at peak_30d" in b and "demand at current (entitlement)" in b for b in bars)
+    assert any("demand at peak_30d (observed usage)" in b and "demand at current (entitlement)" in b for b in bars)

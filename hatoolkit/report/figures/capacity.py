@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from hatoolkit.analysis.failover import FailoverAnalysis, Placement
+from hatoolkit.model.plan import usage_policy
 from hatoolkit.report.theme import CAPACITY_COLORS, FONT_FAMILY, PARTITION_PALETTE
 
 STATUS_TEXT = {"fits": "fits", "does_not_fit": "does not fit", "unknown": "unknown"}
@@ -144,7 +145,7 @@ def sizing_bars(comparison: pd.DataFrame) -> go.Figure:
                          hovertemplate="%{x}<br>supply: %{y:.2f}<extra></extra>"))
     for k, sizing in enumerate(sizings):
         rows = comparison[comparison["sizing"] == sizing]
-        label = f"demand at {sizing} ({rows['basis'].iat[0]})" if len(rows) else sizing
+        label = f"demand at {sizing} ({'observed usage' if usage_policy(sizing) else 'entitlement'})"
         status = rows["status"].map(STATUS_TEXT).fillna("")
         fallback = rows["fallback"].map(lambda f: f"<br>entitlement for: {f}" if f else "")
         fig.add_trace(go.Bar(x=rows["scenario"], y=rows["demand_proc_units"], name=label, offsetgroup=sizing,
