@@ -118,7 +118,7 @@ def usage_frame(util: pd.DataFrame, partitions: pd.DataFrame, zone: Zone | None,
     """`lslparutil` records (all resource types) -> one utilization row per partition interval."""
     if util.empty or "system" not in util.columns:
         return pd.DataFrame()
-    util = util[util["system"].notna()].reset_index(drop=True)
+    util = _ids_by_name(util[util["system"].notna()].reset_index(drop=True), partitions, gaps)
     event = util["event_type"].str.lower() if "event_type" in util.columns else pd.Series(None, index=util.index,
                                                                                           dtype="str")
     kind = util["resource_type"].str.lower() if "resource_type" in util.columns else pd.Series(None, index=util.index,
@@ -189,6 +189,29 @@ def usage_frame(util: pd.DataFrame, partitions: pd.DataFrame, zone: Zone | None,
         "source": lp["source"].astype("str"),
     })
     return out[ok].reset_index(drop=True)
+
+
+def _ids_by_name(util: pd.DataFrame, partitions: pd.DataFrame, gaps: GapLog) -> pd.DataFrame:
+    """`-F` output without lpar_id: the ID from the partition listing by name; samples still without one -> gap."""
+    if "name" not in util.columns:
+        return util
+    ids = util["lpar_id"] if "lpar_id" in util.columns else pd.Series(pd.NA, index=util.index, dtype="Int64")
+    lpar = util["resource_type"].str.lower().eq("lpar").fillna(False) if "resource_type" in util.columns else \
+        util["name"].notna()
+    need = (ids.isna() & lpar & util["name"].notna()).to_numpy(dtype=bool)
+    if not need.any():
+        return util
+    if not partitions.empty and {"system", "name", "lpar_id"} <= set(partitions.columns):
+        known = partitions.dropna(subset=["lpar_id"]).drop_duplicates(["system", "name"])
+        looked = util[["system", "name"]].merge(known[["system", "name", "lpar_id"]], on=["system", "name"],
+                                                how="left")["lpar_id"]
+        ids = ids.astype("Int64").fillna(pd.Series(looked.to_numpy(dtype=object), index=util.index).astype("Int64"))
+    left = need & ids.isna().to_numpy(dtype=bool)
+    for system, count in pd.Series(util.loc[left, "system"]).value_counts(sort=False).items():
+        file, line = _where(util.loc[left & (util["system"] == system).to_numpy(dtype=bool), "source"].iat[0])
+        gaps.add("orphan_record", f"{count} utilisation sample(s) of {system} carry no lpar_id and name no partition "
+                 "of the partition listing: not used", file=file, line=line, system=str(system))
+    return util.assign(lpar_id=ids.astype("Int64"))
 
 
 def _report_resets(lp: pd.DataFrame, backwards: np.ndarray, gaps: GapLog) -> None:

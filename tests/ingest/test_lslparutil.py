@@ -181,3 +181,19 @@ def test_bare_output_is_recognised_by_its_attributes(write, rel):
     root = write(rel, "\n".join(_shared([0, 1], [0, 0.8])) + "\n").parents[2 if rel.count("/") == 2 else 3]
     inv = load_inventory(root)
     assert inv.utilization["proc_units_used"].tolist() == [0.8] and (inv.utilization["system"] == "S1").all()
+
+
+def test_samples_without_lpar_id_are_placed_by_name(write):
+    fields = "time,event_type,resource_type,lpar_name,curr_proc_mode,curr_proc_units,time_cycles,capped_cycles," \
+             "uncapped_cycles"
+    rows = [f"11/20/2026 00:00:00,sample,lpar,{n},shared,1.0,{10**15},{10**14},0" for n in ("DB1", "GONE")]
+    rows += [f"11/20/2026 01:00:00,sample,lpar,{n},shared,1.0,{10**15 + HOUR},{10**14 + HOUR // 2},0"
+             for n in ("DB1", "GONE")]
+    write("hmc/h1/S1/lssyscfg_r_lpar.txt",
+          "$ lssyscfg -r lpar -m S1\nname=DB1,lpar_id=3,lpar_env=aixlinux,state=Running\n")
+    root = write("hmc/h1/S1/util.txt", f"$ lslparutil -r lpar -m S1 -F {fields}\n" + "\n".join(rows) + "\n").parents[3]
+    inv = load_inventory(root)
+    u = inv.utilization
+    assert u["lpar_id"].tolist() == [3] and u["proc_units_used"].tolist() == [0.5]
+    orphan = _codes(inv, "orphan_record")
+    assert orphan["message"].str.contains("2 utilisation sample").any()
