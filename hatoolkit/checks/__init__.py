@@ -7,6 +7,7 @@ fills REGISTRY.
 from hatoolkit.checks import (  # noqa: F401
     backups,
     capacity,
+    capacity_usage,
     inputs,
     mobility,
     mobility_io,
@@ -14,7 +15,6 @@ from hatoolkit.checks import (  # noqa: F401
     network_sea,
     spof,
     storage,
-    usage,
 )
 from hatoolkit.checks.registry import REGISTRY, CheckSpec, Outcome, check, run_checks
 
