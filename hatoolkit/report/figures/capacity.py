@@ -129,6 +129,11 @@ def placement_map(placement: Placement | None) -> go.Figure:
 SIZING_COLOURS = ("#1d4ed8", "#60a5fa", "#0f766e", "#7c3aed", "#ea580c")
 
 
+def _wrap(label: str) -> str:
+    """`pool site-a: PRD-1 -> PRD-2` on two lines, so long scenario names stay readable on the axis."""
+    return label.replace(": ", ":<br>", 1)
+
+
 def sizing_bars(comparison: pd.DataFrame) -> go.Figure:
     """Per failure scenario: processor demand at each sizing basis beside the supply on the plan's terms.
 
@@ -140,7 +145,7 @@ def sizing_bars(comparison: pd.DataFrame) -> go.Figure:
         return _layout(fig, "Demand by sizing basis: no failure scenario", 420)
     sizings = list(dict.fromkeys(comparison["sizing"]))
     first = comparison[comparison["sizing"] == sizings[0]]
-    fig.add_trace(go.Bar(x=first["scenario"], y=pd.to_numeric(first["supply_proc_units"], errors="coerce"),
+    fig.add_trace(go.Bar(x=first["scenario"].map(_wrap), y=pd.to_numeric(first["supply_proc_units"], errors="coerce"),
                          name="supply (plan's terms)", marker_color=CAPACITY_COLORS["avail"], offsetgroup="supply",
                          hovertemplate="%{x}<br>supply: %{y:.2f}<extra></extra>"))
     for k, sizing in enumerate(sizings):
@@ -148,9 +153,9 @@ def sizing_bars(comparison: pd.DataFrame) -> go.Figure:
         label = f"demand at {sizing} ({'observed usage' if usage_policy(sizing) else 'entitlement'})"
         status = rows["status"].map(STATUS_TEXT).fillna("")
         fallback = rows["fallback"].map(lambda f: f"<br>entitlement for: {f}" if f else "")
-        fig.add_trace(go.Bar(x=rows["scenario"], y=rows["demand_proc_units"], name=label, offsetgroup=sizing,
-                             marker_color=SIZING_COLOURS[k % len(SIZING_COLOURS)], text=status,
-                             textposition="outside", cliponaxis=False, textfont={"size": 10},
+        fig.add_trace(go.Bar(x=rows["scenario"].map(_wrap), y=rows["demand_proc_units"], name=label,
+                             offsetgroup=sizing, marker_color=SIZING_COLOURS[k % len(SIZING_COLOURS)], text=status,
+                             textposition="outside", cliponaxis=False, constraintext="none", textfont={"size": 10},
                              customdata=fallback,
                              hovertemplate=f"%{{x}}<br>{sizing}: %{{y:.2f}}%{{customdata}}<extra></extra>"))
     fig.update_layout(barmode="group", bargap=0.2)
@@ -168,6 +173,9 @@ def usage_timeline(hourly: pd.DataFrame) -> go.Figure:
     if hourly.empty:
         return _layout(fig, "Observed processor usage: no utilisation samples in the window", 360)
     for k, (system, rows) in enumerate(hourly.groupby("system", sort=True)):
+        # Hours without samples stay empty, so a hole (HMC down) breaks the line instead of bridging it.
+        hours = pd.date_range(rows["sampled_at"].min(), rows["sampled_at"].max(), freq="h")
+        rows = rows.set_index("sampled_at").reindex(hours).rename_axis("sampled_at").reset_index()
         colour = PARTITION_PALETTE[k % len(PARTITION_PALETTE)]
         fig.add_trace(go.Scatter(x=rows["sampled_at"], y=rows["proc_units_used"], name=f"{system} used",
                                  mode="lines", line={"color": colour, "width": 1.5}, legendgroup=system,
