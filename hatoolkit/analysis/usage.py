@@ -98,7 +98,8 @@ def usage_stats(inv: Inventory, sizing: str, as_of: pd.Timestamp) -> pd.DataFram
                   last_at=("sampled_at", "max"), period=("interval_s", "median"))
     out["proc_units_observed"] = stat.astype(float).round(4)
     systems = out.index.get_level_values("system")
-    out["sample_period_s"] = [rates.get(s, float(p)) for s, p in zip(systems, out["period"], strict=True)]
+    # The captured cadence (hourly with `-s h`, even when the HMC samples more often), never below the rate.
+    out["sample_period_s"] = [max(rates.get(s, 0.0), float(p)) for s, p in zip(systems, out["period"], strict=True)]
     interval = u["interval_s"].to_numpy(dtype=float)
     since_start = (u["sampled_at"] - start).dt.total_seconds().to_numpy(dtype=float)
     covered = pd.Series(np.minimum(interval, since_start), index=u.index).groupby([u["system"], u["lpar_id"]]).sum()

@@ -230,9 +230,10 @@ def quality_gaps(usage: pd.DataFrame, config: pd.DataFrame, partitions: pd.DataF
         return
     rate = dict(zip(config["system"], config["sample_rate_s"], strict=True)) if not config.empty else {}
     for (system, lpar_id), series in usage.groupby(["system", "lpar_id"], sort=True):
+        # The cadence captured (`-s h`: hourly, whatever the HMC's finer sample rate), never below the rate.
         step = rate.get(system)
-        step = float(step) if step is not None and pd.notna(step) and step > 0 else \
-            float(series["interval_s"].median())
+        cadence = float(series["interval_s"].median())
+        step = max(float(step), cadence) if step is not None and pd.notna(step) and step > 0 else cadence
         holes = series[series["interval_s"].to_numpy(dtype=float) > HOLE_FACTOR * step]
         if holes.empty:
             continue

@@ -197,3 +197,10 @@ def test_samples_without_lpar_id_are_placed_by_name(write):
     assert u["lpar_id"].tolist() == [3] and u["proc_units_used"].tolist() == [0.5]
     orphan = _codes(inv, "orphan_record")
     assert orphan["message"].str.contains("2 utilisation sample").any()
+
+
+def test_hourly_capture_of_a_finer_sample_rate_has_no_holes(write):
+    # The HMC samples every 5 minutes; `lslparutil -s h` lists the hourly samples: that cadence is not a hole.
+    inv = load_inventory(_bundle(write, "\n".join(_shared([0, 1, 2, 3], [0, 1.0, 1.0, 1.0])) + "\n",
+                                 config="sample_rate=300"))
+    assert len(inv.utilization) == 3 and not (inv.gaps["code"] == "usage_gap").any()
