@@ -78,7 +78,8 @@ def usage_samples_incomplete(inv: Inventory, plan: Plan, *, min_coverage_pct: fl
         why = []
         if coverage < min_coverage_pct:
             why.append(f"they cover {coverage:g}% of {window} (first sample {r.first_at:%Y-%m-%d %H:%M} UTC)")
-        if hole > max_hole_h:
+        before_first = (r.first_at - (as_of - policy.window)).total_seconds() / 3600
+        if hole > max_hole_h and not (why and hole <= before_first):  # not just the start the coverage names
             why.append(f"the longest stretch without samples is {hole:g} hours")
         found.append({"system": r.system, "partition": name, "status": "fail", "severity": "low",
                       "message": f"{name} is sized by its {policy.name} usage ({r.proc_units:.2f} processing units), "
