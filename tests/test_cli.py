@@ -74,7 +74,8 @@ def test_bad_plan_is_one_line(capsys, tmp_path):
     plan.write_text("sizing: huge\n")
     code, _, err = run(capsys, "findings", SAMPLE, "--plan", str(plan))
     assert code == 2 and err.strip() == (
-        f"hatoolkit: error: {plan}:1: sizing: 'huge' is not a sizing policy (one of: current, desired, minimum)")
+        f"hatoolkit: error: {plan}:1: sizing: 'huge' is not a sizing policy (one of: current, desired, minimum; "
+        "or peak_<N>d or p<NN>_<N>d, e.g. p95_30d: observed usage over the N days before as_of)")
 
 
 def test_installed_console_script():

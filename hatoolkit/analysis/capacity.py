@@ -133,7 +133,7 @@ def partition_demand(inv: Inventory, plan: Plan, partitions: pd.DataFrame | Iter
     mem_mb_target (rounded up to the target's LMB), hpt_mb, mem_demand_mb, target_pool_id,
     target_pool_name; known_proc / known_mem say whether the numbers could be computed.
     """
-    base = select(partition_base(inv, sizing or plan.sizing), partitions)
+    base = select(partition_base(inv, sizing or plan.sizing, plan.as_of), partitions)
     target = system_supply(inv, plan, target_system)
     return on_target(base, ratings_of(inv, plan, base["system"]), target, rescale=rescale)
 

@@ -42,7 +42,7 @@ def pair_fits(inv: Inventory, plan: Plan, pairs: pd.DataFrame, sizing: str | Non
     units as they are (an LPM move keeps the partition's entitlement); True scales them by rPerf
     like failover demand.
     """
-    base = partition_base(inv, sizing or plan.sizing)
+    base = partition_base(inv, sizing or plan.sizing, plan.as_of)
     dest = supply_table(inv, plan).positions(list(pairs["destination"].astype("str")))
     out = fit_frame(inv, plan, base, base_positions(base, pairs), dest, preempt=preempt, cod=cod, rescale=rescale)
     out = out.astype({"pool": "str", "short": "str", "missing": "str"})

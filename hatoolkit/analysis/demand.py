@@ -17,7 +17,7 @@ import pandas as pd
 
 from hatoolkit.errors import PlanError
 from hatoolkit.model.inventory import Inventory
-from hatoolkit.model.plan import SIZING_POLICIES
+from hatoolkit.model.plan import SIZING_POLICIES, USAGE_POLICY_HELP, usage_policy
 
 RUNNING_STATES = frozenset({"running", "open firmware", "starting", "migrating - running"})
 DEFAULT_HPT_RATIO = {"os400": 64}  # 1:64 for IBM i, 1:128 otherwise (IBM hpt-for-vpmem)
@@ -103,15 +103,21 @@ def hosting_keys(inv: Inventory) -> set[tuple[str, int]]:
 
 
 @functools.lru_cache(maxsize=32)
-def partition_base(inv: Inventory, sizing: str) -> pd.DataFrame:
+def partition_base(inv: Inventory, sizing: str, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
     """Every partition's processor and memory at a sizing policy, on its own system (no target yet).
 
     Columns: system, lpar_id, partition, lpar_env, running, is_vios, is_hosting, proc_mode,
     proc_units (entitlement, or dedicated cores), mem_mb, max_mem_mb, hpt_ratio, pool_id,
     pool_name, basis, known_proc, known_mem, missing. Cached per Inventory (identity).
+    A usage policy (`p95_30d`) sizes processors by observed usage in the window before `as_of`
+    (default: now) and adds the columns of `analysis.usage.observed_base`.
     """
+    if usage_policy(sizing) is not None:
+        from hatoolkit.analysis.usage import observed_base, usage_end
+
+        return observed_base(inv, sizing, usage_end(as_of))
     if sizing not in SIZING_POLICIES:
-        raise PlanError(f"sizing policy {sizing!r} is not one of: {', '.join(SIZING_POLICIES)}")
+        raise PlanError(f"sizing policy {sizing!r} is not one of: {', '.join(SIZING_POLICIES)}; or {USAGE_POLICY_HELP}")
     p = inv.partitions.reset_index(drop=True)
     prof = _profiles_chosen(inv)
     prof_cols = ["proc_mode", "desired_proc_units", "min_proc_units", "desired_procs", "min_procs",

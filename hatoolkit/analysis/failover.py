@@ -41,9 +41,10 @@ from hatoolkit.analysis.scenarios import (
 )
 from hatoolkit.analysis.supply import supply_table
 from hatoolkit.analysis.supply_where import Supplies, Where, missing_of, where
+from hatoolkit.analysis.usage import sizing_evidence
 from hatoolkit.errors import PlanError
 from hatoolkit.model.inventory import Inventory
-from hatoolkit.model.plan import SIZING_POLICIES, Plan
+from hatoolkit.model.plan import SIZING_POLICIES, USAGE_POLICY_HELP, Plan, is_sizing_policy
 
 
 class FailoverAnalysis:
@@ -58,8 +59,10 @@ class FailoverAnalysis:
     def __init__(self, inv: Inventory, plan: Plan, sizing: str | None = None) -> None:
         self.plan = plan
         self.sizing = sizing or plan.sizing
-        if self.sizing not in SIZING_POLICIES:
-            raise PlanError(f"sizing policy {self.sizing!r} is not one of: {', '.join(SIZING_POLICIES)}")
+        if not is_sizing_policy(self.sizing):
+            raise PlanError(f"sizing policy {self.sizing!r} is not one of: {', '.join(SIZING_POLICIES)}; or "
+                            f"{USAGE_POLICY_HELP}")
+        self.as_of = plan.as_of  # usage policies look back from here (None: now)
         self.scenarios = scenarios_of(inv, plan)
         self._supply = cap.supplies(inv, plan)
         self._table = supply_table(inv, plan)
@@ -81,8 +84,13 @@ class FailoverAnalysis:
 
     def _kept_at(self, sizing: str) -> Kept:
         if sizing not in self._kept:
-            self._kept[sizing] = kept_partitions(cap.partition_base(self._inv, sizing), self.plan)
+            self._kept[sizing] = kept_partitions(cap.partition_base(self._inv, sizing, self.as_of), self.plan)
         return self._kept[sizing]
+
+    def sizing_evidence(self, sc: Scenario, sizing: str | None = None) -> dict[str, object]:
+        """How the scenario's partitions were sized (`sizing`, `basis`, fallbacks), for findings' evidence."""
+        sizing = sizing or self.sizing
+        return sizing_evidence(self.in_demand(sizing, sc.failed), sizing)
 
     def _at(self, sc: Scenario) -> Where:
         if sc not in self._where:

@@ -7,6 +7,7 @@ fills REGISTRY.
 from hatoolkit.checks import (  # noqa: F401
     backups,
     capacity,
+    capacity_usage,
     inputs,
     inputs_waivers,
     mobility,

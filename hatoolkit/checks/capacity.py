@@ -17,6 +17,7 @@ import math
 import pandas as pd
 
 from hatoolkit.analysis.failover import FailoverAnalysis, Placement, Scenario, Variant, failover
+from hatoolkit.analysis.usage import sizing_evidence, sizing_sentence
 from hatoolkit.checks.registry import Outcome, check, evidence, outcome, rows
 from hatoolkit.model.findings import Severity
 from hatoolkit.model.inventory import Inventory
@@ -41,8 +42,15 @@ def _sum(p: Placement, col: str) -> float | None:
     return None if values.isna().any() else round(float(values.sum()), 2)
 
 
+def _sz(p: Placement) -> dict[str, object]:
+    """How the placed partitions were sized: `sizing`, `basis` (entitlement or observed usage), fallbacks."""
+    return sizing_evidence(p.data.sub, p.variant.sizing)
+
+
 def _row(sc: Scenario, message: str, ev: str, status: str = "fail", severity: str | None = None,
-         resource: str | None = None, partition: str | None = None) -> dict:
+         resource: str | None = None, partition: str | None = None, sized: Placement | None = None) -> dict:
+    """A finding row; `sized` adds the sentence saying how a usage policy sized the partitions."""
+    message += sizing_sentence(_sz(sized)) if sized is not None else ""
     return {"system": sc.failed, "destination": sc.destination, "partition": partition,
             "resource": resource or sc.label, "status": status, "message": message, "evidence": ev,
             "severity": severity}
@@ -51,7 +59,7 @@ def _row(sc: Scenario, message: str, ev: str, status: str = "fail", severity: st
 def _unknown(sc: Scenario, p: Placement, what: str) -> dict:
     missing = "; ".join(p.missing) or "capacity data"
     return _row(sc, f"Cannot tell whether {what}: {missing}.",
-                evidence(scenario=sc.kind, sizing=p.variant.sizing, missing=missing), status="unknown")
+                evidence(scenario=sc.kind, **_sz(p), missing=missing), status="unknown", sized=p)
 
 
 def _frame(found: list[dict]) -> pd.DataFrame:
@@ -138,9 +146,9 @@ def _shortfall_row(fa: FailoverAnalysis, sc: Scenario, p: Placement, dim: str, t
         text += f" Left without a home: {_names(p.unplaced)}."
     if severity:
         text += " It does not fit even at minimum size."
-    ev = evidence(scenario=sc.kind, sizing=v.sizing, **parts, proof=p.method, rperf_scale=scale or 1.0,
+    ev = evidence(scenario=sc.kind, **_sz(p), **parts, proof=p.method, rperf_scale=scale or 1.0,
                   **({"rperf_basis": basis} if basis else {}), unplaced=tuple(p.unplaced))
-    return _row(sc, text, ev, severity=severity, resource="processors" if dim == "proc" else "memory")
+    return _row(sc, text, ev, severity=severity, resource="processors" if dim == "proc" else "memory", sized=p)
 
 
 @check("HA101", Severity.HIGH,
@@ -206,10 +214,10 @@ def fits_only_at_minimum(inv: Inventory, plan: Plan) -> Outcome:
                     sc, f"If {sc.failed} fails, its partitions fit on {sc.destination} only at minimum size "
                         f"({_u(mini.demand_proc_units)} processing units, {_gb(mini.demand_mem_mb)}); at {fa.sizing} "
                         f"size they need {_u(full.demand_proc_units)} and {_gb(full.demand_mem_mb)}.",
-                    evidence(scenario=sc.kind, sizing=fa.sizing, demand_proc_units=full.demand_proc_units,
+                    evidence(scenario=sc.kind, **_sz(full), demand_proc_units=full.demand_proc_units,
                              demand_mem_mb=full.demand_mem_mb, minimum_demand_proc_units=mini.demand_proc_units,
                              minimum_demand_mem_mb=mini.demand_mem_mb, supply_proc_units=mini.supply_proc_units,
-                             supply_mem_mb=mini.supply_mem_mb)))
+                             supply_mem_mb=mini.supply_mem_mb), sized=full))
     return outcome(len(fa.primary()), _frame(found))
 
 
@@ -241,9 +249,9 @@ def fits_only_by_preemption(inv: Inventory, plan: Plan) -> Outcome:
             found.append(_row(
                 sc, f"If {sc.failed} fails, its partitions fit on {sc.destination} ({size} size) only after shutting "
                     f"down {_names(shut)}.",
-                evidence(scenario=sc.kind, sizing=size, preemptible=tuple(shut),
+                evidence(scenario=sc.kind, **_sz(without), preemptible=tuple(shut),
                          demand_proc_units=without.demand_proc_units, supply_proc_units=without.supply_proc_units,
-                         demand_mem_mb=without.demand_mem_mb, supply_mem_mb=without.supply_mem_mb)))
+                         demand_mem_mb=without.demand_mem_mb, supply_mem_mb=without.supply_mem_mb), sized=without))
     return outcome(len(fa.primary()), _frame(found))
 
 
@@ -279,10 +287,10 @@ def fits_only_with_cod(inv: Inventory, plan: Plan) -> Outcome:
                 found.append(_row(
                     sc, f"If {sc.failed} fails, its partitions fit on {sc.destination} ({size} size) only with "
                         f"Capacity on Demand activated ({_u(cores)} dark processor units, {_gb(mem)}); {allowed}.",
-                    evidence(scenario=sc.kind, sizing=size, allow_cod=plan.allow_cod, cod_proc_units=cores,
+                    evidence(scenario=sc.kind, **_sz(without), allow_cod=plan.allow_cod, cod_proc_units=cores,
                              cod_mem_mb=mem, demand_proc_units=without.demand_proc_units,
                              supply_proc_units=without.supply_proc_units, demand_mem_mb=without.demand_mem_mb,
-                             supply_mem_mb=without.supply_mem_mb)))
+                             supply_mem_mb=without.supply_mem_mb), sized=without))
                 break
     return outcome(len(fa.primary()), _frame(found))
 
@@ -313,11 +321,11 @@ def pool_cap_exceeded(inv: Inventory, plan: Plan) -> Outcome:
             first = over[0] if over else {}
             found.append(_row(
                 sc, f"If {sc.failed} fails, its partitions exceed shared processor pool caps: {desc}.",
-                evidence(scenario=sc.kind, sizing=v.sizing, pool=first.get("pool"),
+                evidence(scenario=sc.kind, **_sz(p), pool=first.get("pool"),
                          max_pool_proc_units=first.get("max_pool_proc_units"),
                          free_pool_proc_units=first.get("free_proc_units"),
                          demand_pool_proc_units=first.get("demand_proc_units"), unplaced=tuple(p.unplaced)),
-                resource=f"pool {first.get('pool')}" if first else None))
+                resource=f"pool {first.get('pool')}" if first else None, sized=p))
     return outcome(len(fa.primary()), _frame(found))
 
 
@@ -347,9 +355,9 @@ def dedicated_cores_unavailable(inv: Inventory, plan: Plan) -> Outcome:
             found.append(_row(
                 sc, f"If {sc.failed} fails, dedicated partitions cannot get whole cores: {needs} cores needed; "
                     f"whole cores free: {free}.",
-                evidence(scenario=sc.kind, sizing=v.sizing, dedicated_cores=p.demand_proc_units,
+                evidence(scenario=sc.kind, **_sz(p), dedicated_cores=p.demand_proc_units,
                          supply_proc_units=p.supply_proc_units, unplaced=tuple(p.unplaced)),
-                partition=p.unplaced[0] if len(p.unplaced) == 1 else None))
+                partition=p.unplaced[0] if len(p.unplaced) == 1 else None, sized=p))
     return outcome(len(fa.primary()), _frame(found))
 
 
@@ -377,7 +385,7 @@ def pair_asymmetric(inv: Inventory, plan: Plan) -> Outcome:
                     f"({_names(list(p.items['partition']))}) could not run on {sc.destination}: they need "
                     f"{_u(p.demand_proc_units)} processing units and {_gb(p.demand_mem_mb)}, "
                     f"{sc.destination} has {_u(p.supply_proc_units)} and {_gb(p.supply_mem_mb)}.",
-                evidence(scenario="reverse", sizing=v.sizing, demand_proc_units=p.demand_proc_units,
+                evidence(scenario="reverse", **_sz(p), demand_proc_units=p.demand_proc_units,
                          supply_proc_units=p.supply_proc_units, demand_mem_mb=p.demand_mem_mb,
-                         supply_mem_mb=p.supply_mem_mb, proof=p.method, unplaced=tuple(p.unplaced))))
+                         supply_mem_mb=p.supply_mem_mb, proof=p.method, unplaced=tuple(p.unplaced)), sized=p))
     return outcome(len(reverse), _frame(found))

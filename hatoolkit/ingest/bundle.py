@@ -19,7 +19,7 @@ import pandas as pd
 import pandera.errors as pa_errors
 
 from hatoolkit.errors import HatoolkitError, IngestError
-from hatoolkit.ingest import hmc_assemble, hmc_cli, ibmi, vios, vios_assemble
+from hatoolkit.ingest import hmc_assemble, hmc_cli, ibmi, lslparutil, vios, vios_assemble
 from hatoolkit.ingest.capture import Section, load_sections
 from hatoolkit.ingest.gaps import GapLog
 from hatoolkit.ingest.records import classify_line
@@ -55,6 +55,8 @@ FRAME_KEYS: dict[str, list[str]] = {
     "lines": ["system", "partition", "line_description"],
     "asps": ["system", "partition", "asp_number"],
     "disk_units": ["system", "partition", "resource_name"],
+    "utilization": ["system", "lpar_id", "origin", "sampled_at"],
+    "utilization_config": ["system"],
 }
 
 
@@ -105,7 +107,7 @@ def _hmc_section(section: Section, ctx: LoadContext) -> tuple[int, str] | None:
 
 def _hmc_assemble(ctx: LoadContext) -> dict[str, pd.DataFrame]:
     items = [p for p in ctx.pieces.get("hmc_cli", []) if isinstance(p, hmc_cli.Pending)]
-    return hmc_assemble.assemble(items, ctx.gaps, ctx.hmc_of, ctx.records)
+    return hmc_assemble.assemble(items, ctx.gaps, ctx.hmc_of, ctx.records, zone=lslparutil.plan_zone(ctx.root))
 
 
 SECTION_READERS.append(_hmc_section)

@@ -34,6 +34,9 @@ GAP_CODES: dict[str, tuple[str, str]] = {
     "time_zone": ("medium", "IBM i local times could not be placed exactly: no zone stated, or it disagrees with the host"),
     "local_time": ("medium", "a local timestamp does not exist or occurs twice in its zone (DST change)"),
     "source_gap": ("info", "a field this kind of export cannot carry (REST, HMC Scanner); it is left missing"),
+    "usage_collection_off": ("medium", "utilisation data collection is off on the HMC, or an export holds no samples"),
+    "usage_gap": ("low", "utilisation samples are missing for part of the captured period (holes, restarts)"),
+    "usage_missing": ("medium", "a running partition of a sampled system has no utilisation samples"),
 }
 
 

@@ -15,11 +15,13 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from hatoolkit.ingest import lslparutil
 from hatoolkit.ingest.commands import split_system_spec
 from hatoolkit.ingest.gaps import GapLog
 from hatoolkit.ingest.hmc_cli import Pending
 from hatoolkit.ingest.hmc_parse import parse_kind
 from hatoolkit.ingest.hmc_specs import CAPTURE_COMMANDS, EXPECTED_KINDS, RECORD_NAMES, SPECS
+from hatoolkit.ingest.ibmi_csv import Zone
 
 OPERATING_STATES = frozenset({"operating", "standby"})
 _CHILD_FRAMES = {
@@ -34,8 +36,10 @@ _CHILD_FRAMES = {
 
 
 def assemble(items: list[Pending], gaps: GapLog, hmc_of: dict[str, str],
-             records: dict[str, int] | None = None) -> dict[str, pd.DataFrame]:
-    """Frames from recognised HMC sections; `records` (file -> rows used) is filled in as a side result."""
+             records: dict[str, int] | None = None, zone: Zone | None = None) -> dict[str, pd.DataFrame]:
+    """Frames from recognised HMC sections; `records` (file -> rows used) is filled in as a side result.
+
+    `zone` places the HMC's local utilisation sample times (the plan's timezone; None: UTC, reported)."""
     records = records if records is not None else {}
     for item in items:
         for note in item.notes:
@@ -84,6 +88,12 @@ def assemble(items: list[Pending], gaps: GapLog, hmc_of: dict[str, str],
         frame = profiles if kind == "prof" else parsed(kind)
         frames[name] = _keyed(_resolve_lpar_ids(frame, ids), key, RECORD_NAMES[kind], gaps)
     _missing_captures(frames["systems"], present, gaps)
+    config = parsed("lparutil_config")
+    if "system" in config.columns:
+        config = config.assign(system=[resolve(s) if isinstance(s, str) else None for s in config["system"]])
+    frames["utilization_config"] = lslparutil.config_frame(config, hmc_of, gaps)
+    frames["utilization"] = lslparutil.usage_frame(parsed("lparutil"), frames["partitions"], zone, gaps)
+    lslparutil.quality_gaps(frames["utilization"], frames["utilization_config"], frames["partitions"], gaps)
     return frames
 
 
@@ -94,7 +104,7 @@ def _attribute_orphans(items: list[Pending], known: set[str], hmc_of: dict[str, 
         if p.system:
             per_folder[hmc_of.get(p.file, "")].add(p.system)
     for p in items:
-        if p.kind == "sys" or p.system:
+        if p.kind in ("sys", "lparutil_config") or p.system:  # their records name their systems
             continue
         candidates = per_folder.get(hmc_of.get(p.file, ""), set()) or known
         if len(candidates) == 1:

@@ -19,15 +19,16 @@ from hatoolkit.ingest.commands import Command, parse_command
 from hatoolkit.ingest.hmc_specs import KNOWN_UNUSED, SIGNATURES, attribute_vocabulary
 from hatoolkit.ingest.records import classify_line, parse_record
 
-HMC_COMMANDS = frozenset({"lssyscfg", "lshwres"})
+HMC_COMMANDS = frozenset({"lssyscfg", "lshwres", "lslparutil"})
 _OPTION_WORDS = {"r": "-r", "m": "-m", "F": "-F", "f": "-F", "level": "--level", "rsubtype": "--rsubtype",
                  "header": "--header", "filter": "--filter", "c": "-c", "p": "-p"}
 _KIND_WORDS = frozenset(
-    ["virtual", "virtualio", "eth", "veth", "scsi", "vscsi", "fc", "vfc", "io", "slot", "slots", "procpool", "proc", "lpar", "lpars", "mem", "prof", "profile", "profiles", "hea", "sys", "real", "level", "logical", "port", "rsubtype", "serial", "vswitch"]
+    ["virtual", "virtualio", "eth", "veth", "scsi", "vscsi", "fc", "vfc", "io", "slot", "slots", "procpool", "proc", "lpar", "lpars", "mem", "prof", "profile", "profiles", "hea", "sys", "real", "level", "logical", "port", "rsubtype", "serial", "vswitch", "lparutil", "util", "config"]
 )
 _NAME_RULES: tuple[tuple[frozenset[str], str], ...] = tuple(
     (frozenset(words.split()), kind)
     for words, kind in (
+        ("lparutil config", "lparutil_config"), ("lparutil", "lparutil"), ("util", "lparutil"),
         ("virtual eth", "veth"), ("veth", "veth"), ("virtual scsi", "vscsi"), ("vscsi", "vscsi"),
         ("virtual fc", "vfc"), ("vfc", "vfc"), ("virtual serial", "-"), ("virtual slot", "-"),
         ("virtual vswitch", "-"), ("io slot", "io_slot"), ("io slots", "io_slot"), ("slot", "io_slot"),
@@ -70,6 +71,9 @@ def kind_from_command(cmd: Command) -> str | None:
     sub = (cmd.opt("--rsubtype") or "").lower()
     if cmd.name == "lssyscfg":
         return {"sys": "sys", "lpar": "lpar", "prof": "prof"}.get(r, "-")
+    if cmd.name == "lslparutil":
+        # lpar/sys/all samples are one kind (rows carry resource_type); pools and the HMC are not read.
+        return {"lpar": "lparutil", "sys": "lparutil", "all": "lparutil", "config": "lparutil_config"}.get(r, "-")
     if cmd.name == "lshwres":
         if r == "proc":
             return {"sys": "proc_sys", "lpar": "proc_lpar"}.get(level, "-")

@@ -24,6 +24,8 @@ CAPTURE_COMMANDS: dict[str, str] = {
     "vfc": "lshwres -r virtualio --rsubtype fc --level lpar -m SYS",
     "io_slot": "lshwres -r io --rsubtype slot -m SYS",
     "hea_logical": "lshwres -r hea --rsubtype logical --level port -m SYS",
+    "lparutil": "lslparutil -r lpar -m SYS",
+    "lparutil_config": "lslparutil -r config -m SYS",
 }
 
 # What one record of each kind is, for messages.
@@ -32,6 +34,7 @@ RECORD_NAMES: dict[str, str] = {
     "proc_lpar": "partition processors", "procpool": "shared processor pool", "mem_sys": "system memory",
     "mem_lpar": "partition memory", "veth": "virtual Ethernet adapter", "vscsi": "virtual SCSI adapter",
     "vfc": "virtual Fibre Channel adapter", "io_slot": "I/O slot", "hea_logical": "HEA logical port",
+    "lparutil": "utilisation sample", "lparutil_config": "utilisation collection setting",
 }
 
 # Captures every managed system is expected to have; a missing one is a data gap (HA003).
@@ -140,10 +143,21 @@ SPECS: dict[str, dict[str, Attr]] = {
         lpar_name="name", lpar_id="int", slot_num="int", adapter_type="text", state="int", is_required="bool",
         remote_lpar_id="int", remote_lpar_name="text", remote_slot_num="int", wwpns="wwpn_list",
     ),
+    # lslparutil -r lpar|sys|all (ingest/lslparutil.py turns cycle counters into processors consumed).
+    "lparutil": _spec(
+        time="text", event_type="text", resource_type="text", time_cycles="int", lpar_name=("name", "name"),
+        lpar_id="int", curr_proc_mode="text", curr_proc_units="float", curr_procs="int",
+        curr_mem=("curr_mem_mb", "int"), entitled_cycles="int", capped_cycles="int", uncapped_cycles="int",
+        idle_cycles="int", proc_cycles_per_second="int",
+    ),
+    "lparutil_config": _spec(sample_rate=("sample_rate_s", "int"), name=("system", "name")),
 }
 
 # Attributes that identify a kind when neither command line nor file name does (first match wins).
 SIGNATURES: tuple[tuple[str, frozenset[str]], ...] = (
+    ("lparutil", frozenset({"event_type", "time_cycles"})),  # before proc_sys: -r sys samples carry its attributes
+    ("lparutil", frozenset({"event_type", "capped_cycles"})),
+    ("lparutil_config", frozenset({"sample_rate"})),
     ("proc_sys", frozenset({"configurable_sys_proc_units"})),
     ("mem_sys", frozenset({"configurable_sys_mem"})),
     ("proc_lpar", frozenset({"curr_proc_mode", "lpar_id"})),
@@ -163,7 +177,7 @@ SIGNATURES: tuple[tuple[str, frozenset[str]], ...] = (
 
 # Commands recognised but not (yet) turned into frames: their files are "known, unused", not unknown.
 KNOWN_UNUSED: tuple[str, ...] = (
-    "lshmc", "lslic", "lscod", "lscodpool", "lslparmigr", "lslparutil", "lssvcevents", "lshmcusr",
+    "lshmc", "lslic", "lscod", "lscodpool", "lslparmigr", "lssvcevents", "lshmcusr",
     "lsaccfg", "lssysconn", "lsrefcode", "lsled", "lssacfg", "lsmediadev", "ldap",
 )
 

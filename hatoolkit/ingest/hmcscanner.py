@@ -23,6 +23,7 @@ import pandas as pd
 from hatoolkit.errors import IngestError
 from hatoolkit.ingest import values as conv
 from hatoolkit.ingest.gaps import GapLog
+from hatoolkit.ingest.hmcscanner_usage import is_usage_sheet
 from hatoolkit.model.inventory import FRAME_MODELS
 
 MB_PER_GB = 1024
@@ -126,7 +127,7 @@ def read_workbook(path: Path, rel: str) -> Workbook:
 
             book = xlrd.open_workbook(str(path), on_demand=True)
             for name in book.sheet_names():
-                if name in wanted:
+                if name in wanted or is_usage_sheet(name):
                     sheet = book.sheet_by_name(name)
                     sheets[name] = [[_cell_text(sheet.cell_value(r, c)) for c in range(sheet.ncols)]
                                     for r in range(sheet.nrows)]
@@ -136,7 +137,7 @@ def read_workbook(path: Path, rel: str) -> Workbook:
 
             book = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
             for name in book.sheetnames:
-                if name in wanted:
+                if name in wanted or is_usage_sheet(name):
                     sheets[name] = [[_cell_text(v) for v in row] for row in book[name].iter_rows(values_only=True)]
             book.close()
     except Exception as exc:  # xlrd/openpyxl raise many types for a damaged or foreign file

@@ -15,9 +15,12 @@ import pandas as pd
 
 from hatoolkit.errors import IngestError
 from hatoolkit.ingest import hmcscanner as hs
+from hatoolkit.ingest import hmcscanner_usage as hsu
 from hatoolkit.ingest import hmcscanner_vios as hsv
 from hatoolkit.ingest.gaps import GapLog
 from hatoolkit.ingest.hmc_rest import NOT_ACTIVATED_ZERO
+from hatoolkit.ingest.ibmi_csv import Zone
+from hatoolkit.ingest.lslparutil import plan_zone
 
 if TYPE_CHECKING:
     from hatoolkit.ingest.bundle import LoadContext
@@ -44,9 +47,10 @@ def read_file(path: Path, rel: str, ctx: LoadContext) -> tuple[str, int, list[st
 
 def assemble(ctx: LoadContext) -> dict[str, pd.DataFrame]:
     frames: dict[str, list[pd.DataFrame]] = {}
+    zone = plan_zone(ctx.root)
     for book in ctx.pieces.get(PIECES, []):
         if isinstance(book, hs.Workbook):
-            for name, frame in workbook_frames(book, ctx.gaps).items():
+            for name, frame in workbook_frames(book, ctx.gaps, zone).items():
                 frames.setdefault(name, []).append(frame)
     return {k: pd.concat(v, ignore_index=True) if len(v) > 1 else v[0] for k, v in frames.items()}
 
@@ -55,7 +59,7 @@ def _sheet(book: hs.Workbook, sheet: str, gaps: GapLog) -> pd.DataFrame:
     return hs.typed(hs.sheet_rows(book, sheet, gaps), sheet)
 
 
-def workbook_frames(book: hs.Workbook, gaps: GapLog) -> dict[str, pd.DataFrame]:
+def workbook_frames(book: hs.Workbook, gaps: GapLog, zone: Zone | None = None) -> dict[str, pd.DataFrame]:
     out: dict[str, pd.DataFrame] = {}
     systems = _sheet(book, "System_Summary", gaps)
     if not systems.empty:
@@ -104,6 +108,7 @@ def workbook_frames(book: hs.Workbook, gaps: GapLog) -> dict[str, pd.DataFrame]:
             frame["wwpns"] = pd.Series([w if w else pd.NA for w in wwpns], dtype=object)
         out[name] = frame.drop(columns=[c for c in frame.columns if c.startswith("_")])
     out.update(hsv.vios_frames(book, ids, gaps))  # complete frames; their gaps are reported with reasons there
+    out.update(hsu.usage_frames(book, lpars, zone, gaps))  # complete frames (usage sheets, if any)
     for name, frame in out.items():
         missing = [c for c in hs.frame_columns(name) if c not in frame.columns and c not in _NOT_FROM_SHEETS]
         if missing:

@@ -29,6 +29,7 @@ from hatoolkit.model.hmc import (
 )
 from hatoolkit.model.ibmi import IbmiPartitions, Nwsds, SaveEvents, StorageSpaces
 from hatoolkit.model.ibmi_ha import Asps, DiskUnits, Interfaces, Lines
+from hatoolkit.model.usage import Utilization, UtilizationConfig
 from hatoolkit.model.vios import DiskPaths, Disks, EtherChannels, Seas, ViosAdapters, ViosMappings
 
 
@@ -89,6 +90,8 @@ FRAME_MODELS: MappingProxyType[str, type[fr.FrameModel]] = MappingProxyType(
         "lines": Lines,
         "asps": Asps,
         "disk_units": DiskUnits,
+        "utilization": Utilization,
+        "utilization_config": UtilizationConfig,
     }
 )
 
@@ -124,6 +127,8 @@ class Inventory:
     lines: pd.DataFrame = field(default_factory=_empty("lines"))
     asps: pd.DataFrame = field(default_factory=_empty("asps"))
     disk_units: pd.DataFrame = field(default_factory=_empty("disk_units"))
+    utilization: pd.DataFrame = field(default_factory=_empty("utilization"))
+    utilization_config: pd.DataFrame = field(default_factory=_empty("utilization_config"))
     gaps: pd.DataFrame = field(default_factory=lambda: fr.empty(Gaps))
     files: pd.DataFrame = field(default_factory=lambda: fr.empty(Files))
     root: str | None = None

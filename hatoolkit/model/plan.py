@@ -24,7 +24,9 @@ from hatoolkit.errors import PlanError
 from hatoolkit.model.waivers import Waiver
 from hatoolkit.model.yamlfile import Located, load_located, parse_located
 
-SIZING_POLICIES = ("current", "desired", "minimum")
+SIZING_POLICIES = ("current", "desired", "minimum")  # entitlement policies; usage policies: see `usage_policy`
+USAGE_POLICY_RE = re.compile(r"^(?:peak|p(?P<q>\d{1,2}(?:\.\d+)?))_(?P<days>\d{1,4})d$")
+USAGE_POLICY_HELP = "peak_<N>d or p<NN>_<N>d, e.g. p95_30d: observed usage over the N days before as_of"
 CHANGE_RATES = ("low", "medium", "high")
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d|w)\s*$", re.I)
 _UNIT = {"m": "min", "min": "min", "h": "h", "d": "D", "w": "W"}
@@ -51,6 +53,35 @@ class WorkloadClass:
     name: str
     rpo: pd.Timedelta
     change: str = "low"
+
+
+@dataclass(frozen=True)
+class UsagePolicy:
+    """Size processors by observed usage: a percentile (100 = the peak) over the `days` before as_of."""
+
+    name: str
+    percentile: float
+    days: int
+
+    @property
+    def window(self) -> pd.Timedelta:
+        return pd.Timedelta(days=self.days)
+
+
+def usage_policy(sizing: str) -> UsagePolicy | None:
+    """`p95_30d` -> UsagePolicy(95, 30); `peak_7d` -> (100, 7); an entitlement policy or nonsense -> None."""
+    m = USAGE_POLICY_RE.match(str(sizing))
+    if not m:
+        return None
+    q = float(m.group("q")) if m.group("q") else 100.0
+    days = int(m.group("days"))
+    if not (0 < q <= 100) or days < 1:
+        return None
+    return UsagePolicy(str(sizing), q, days)
+
+
+def is_sizing_policy(sizing: str) -> bool:
+    return sizing in SIZING_POLICIES or usage_policy(sizing) is not None
 
 
 @dataclass(frozen=True, eq=False)
@@ -249,8 +280,9 @@ def plan_from(doc: Located) -> Plan:
     if not isinstance(scope_inactive, bool):
         raise doc.error("scope.inactive", "expected true or false")
     sizing = str(top.get("sizing", "current"))
-    if sizing not in SIZING_POLICIES:
-        raise doc.error("sizing", f"{sizing!r} is not a sizing policy (one of: {', '.join(SIZING_POLICIES)})")
+    if not is_sizing_policy(sizing):
+        raise doc.error("sizing", f"{sizing!r} is not a sizing policy (one of: {', '.join(SIZING_POLICIES)}; or "
+                        f"{USAGE_POLICY_HELP})")
     allow_cod = top.get("allow_cod", False)
     if not isinstance(allow_cod, bool):
         raise doc.error("allow_cod", "expected true or false")

@@ -90,7 +90,9 @@ class FailoverWhatIf:
         self.scenario = w.Dropdown(options=[(s.label, i) for i, s in enumerate(self.scenarios)],
                                    value=start if self.scenarios else None, description="Failure",
                                    layout=w.Layout(width="420px"))
-        self.policy = w.ToggleButtons(options=list(SIZING_POLICIES), value=self.analysis.sizing,
+        observed = ("p95_30d", "peak_30d") if not inv.utilization.empty else ()  # usage sizing, if sampled
+        self.policy = w.ToggleButtons(options=list(dict.fromkeys((*SIZING_POLICIES, self.analysis.sizing, *observed))),
+                                      value=self.analysis.sizing,
                                       description="Sizing")
         self.preempt = w.Checkbox(value=True, description="shut down preemptible partitions", indent=False)
         self.cod = w.Checkbox(value=plan.allow_cod, description="activate inactive CoD", indent=False)

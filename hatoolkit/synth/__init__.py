@@ -11,6 +11,7 @@ from hatoolkit.synth.fleet import fleet
 from hatoolkit.synth.hmc_writer import STYLES, Quirks, write_system
 from hatoolkit.synth.ibmi_writer import write_ibmi
 from hatoolkit.synth.sample import SAMPLE_VIOS_CAPTURE, sample_estate
+from hatoolkit.synth.usage import write_usage
 from hatoolkit.synth.vios_writer import write_vios
 
 FORMATS = ("cli", "rest")  # `hatoolkit synth --format`: HMC CLI captures, HMC REST XML (or both)
@@ -42,6 +43,7 @@ def write_estate(estate: Estate, out: Path, styles: dict[str, tuple[str, Quirks,
         style, quirks, kinds = (styles or {}).get(system.name, (STYLES[i % len(STYLES)], Quirks(), None))
         if "cli" in formats:
             written += write_system(system, out, style, quirks, kinds)
+            written += write_usage(system, out, style)  # lslparutil history, if the system has one
         if "rest" in formats:
             written += rest_writer.write_system(system, out)
         with_vios = "cli" in formats if vios_captures is None else vios_captures

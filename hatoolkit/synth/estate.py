@@ -367,6 +367,7 @@ class System:
     io_slots: list[IoSlot] = field(default_factory=list)
     hea_ports: list[HeaPort] = field(default_factory=list)
     pools: list[ProcPool] = field(default_factory=lambda: [ProcPool(0, "DefaultPool", None)])
+    usage: object | None = None  # synth.usage.UsageCapture: lslparutil history to write (None: not captured)
 
     def lpar(self, name: str) -> Lpar:
         return next(lp for lp in self.lpars if lp.name == name)

@@ -58,6 +58,14 @@ PRD-2-VIOS2 bridges the backup LAN (VLAN 60) through a standalone SEA (ha_mode=d
 partner). PRD-1's web VLAN 30 got its own SEA "pair" with both SEAs on PRD-1-VIOS1 (the second
 with ha_mode=disabled, each on one port of the same card): PRD-1-VIOS1 and that card cut WEB1
 and WEB2 off. DR-1's SEA pair runs without a control channel (VIOS 3.1: allowed, not flagged).
+
+Utilisation history (issue 10; synth/sample_usage.py): 34 days of hourly `lslparutil` samples
+for PRD-1, PRD-2 and DR-1 up to 23:00 on 24 Nov. ERP-DB (uncapped, 6.0 entitled) runs about 3.4
+by day and peaks near 9 at the October month-end close; MQ was left out of the capture (it falls
+back to entitlement under usage sizing); HR-PAY has samples only since 13 Nov; DR-1's HMC was
+down 26 hours on 10-11 Nov and DEV-ERP restarted on 3 Nov; IBMI-7's HMC does not collect
+(sample_rate=0). The plan keeps `sizing: current`: with `sizing: p95_30d` PRD-2 -> DR-1 fits (dev/test down) at
+its observed size, and HA109 names MQ, the IBMI-7 partitions, HR-PAY and DR-1's holed series.
 On DR-1, TEST-ERP's rootvg LUN is zoned to both VIOS but mapped through DR-1-VIOS1 only (DR-1-VIOS2
 holds it with reserve_policy=single_path); DEV-ERP's rootvg has a failed path on DR-1-VIOS2;
 IBMIHOST-DR's own virtual IP has proxy ARP off and its second preferred interface inactive.
@@ -87,6 +95,7 @@ from hatoolkit.synth.estate import (
     TcpIfc,
     VEth,
 )
+from hatoolkit.synth.sample_usage import attach_sample_usage
 from hatoolkit.synth.sample_waivers import WAIVERS_YAML
 from hatoolkit.synth.vios_build import SanNet, ViosTweaks, configure_vios
 
@@ -383,4 +392,5 @@ def sample_estate() -> Estate:
         s.check()  # type: ignore[attr-defined]
     estate = Estate(systems, plan_yaml=PLAN_YAML, waivers_yaml=WAIVERS_YAML)  # type: ignore[arg-type]
     _vios_side(estate)
+    attach_sample_usage(estate)
     return estate

@@ -86,3 +86,32 @@ def test_whatif_accepts_an_audit_run(sample_inventory):
     run = AuditRun(sample_inventory, bundle_plan(SAMPLE), findings=None, coverage=None)  # type: ignore[arg-type]
     w = widgets.failover_whatif(run)
     assert w.analysis is failover(sample_inventory, run.plan)
+
+
+def test_whatif_widget_offers_usage_sizing_when_sampled(sample_inventory):
+    plan = bundle_plan(SAMPLE)
+    w = widgets.failover_whatif(sample_inventory, plan)
+    assert list(w.policy.options) == ["current", "desired", "minimum", "p95_30d", "peak_30d"]
+    labels = [label for label, _ in w.scenario.options]
+    w.scenario.value = labels.index("PRD-2 -> DR-1")
+    w.policy.value = "p95_30d"  # entitlement does not fit; the observed 95th percentile does (dev/test down)
+    assert w.placement.variant.sizing == "p95_30d" and w.placement.status == "fits"
+    assert "p95_30d observed" in w.table.value
+
+
+def test_usage_figures(sample_inventory):
+    import pandas as pd
+
+    from hatoolkit.analysis.usage_compare import COMPARE_COLUMNS, sizing_comparison, system_usage
+
+    plan = bundle_plan(SAMPLE)
+    fig = figures.sizing_bars(sizing_comparison(sample_inventory, plan, "p95_30d"))
+    names = [t.name for t in fig.data]
+    assert names == ["supply (plan's terms)", "demand at current (entitlement)",
+                     "demand at p95_30d (observed usage)", "demand at peak_30d (observed usage)"]
+    assert "entitlement for: MQ" in " ".join(fig.data[2].customdata)
+    line = figures.usage_timeline(system_usage(sample_inventory, plan))
+    assert {t.name for t in line.data} >= {"PRD-1 used", "PRD-1 entitled", "DR-1 used"}
+    assert "no failure scenario" in figures.sizing_bars(pd.DataFrame(columns=COMPARE_COLUMNS)).layout.title.text
+    empty = system_usage(build([system("S1")], []), plan)
+    assert "no utilisation samples" in figures.usage_timeline(empty).layout.title.text

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from hatoolkit.analysis.failover import FailoverAnalysis, Placement
+from hatoolkit.model.plan import usage_policy
 from hatoolkit.report.figures.base import key_chart, text
 from hatoolkit.report.theme import CAPACITY_COLORS, FONT_FAMILY, PARTITION_PALETTE
 
@@ -38,7 +39,7 @@ def headroom_bars(analysis: FailoverAnalysis) -> go.Figure:
     policy = analysis.sizing
     first = data[data["sizing"] == policy].reset_index(drop=True)
     mini = data[data["sizing"] == "minimum"].set_index("scenario").reindex(first["scenario"]).reset_index()
-    x = first["scenario"].map(lambda v: text(v).replace(": ", ":<br>"))  # pool labels wrap, not overflow
+    x = first["scenario"].map(_wrap)
     for row, (unit, div) in enumerate((("proc_units", 1.0), ("mem_mb", 1024.0)), start=1):
         base = pd.Series(0.0, index=first.index)
         cod_label = "+ inactive CoD" + ("" if analysis.plan.allow_cod else " (plan: not allowed)")
@@ -134,3 +135,66 @@ def placement_map(placement: Placement | None) -> go.Figure:
     verdict = {"fits": "every partition finds a home", "does_not_fit": f"{len(unplaced)} partition(s) find no home",
                "unknown": "the placement cannot be decided (data missing)"}[placement.status]
     return key_chart(fig, "placement_worst_scenario", f"{sc.label} ({v.label}): {verdict}")
+
+
+SIZING_COLOURS = ("#1d4ed8", "#60a5fa", "#0f766e", "#7c3aed", "#ea580c")
+
+
+def _wrap(label: str) -> str:
+    """`pool site-a: PRD-1 -> PRD-2` on two lines, so long scenario names stay readable on the axis."""
+    return text(label).replace(": ", ":<br>", 1)
+
+
+def sizing_bars(comparison: pd.DataFrame) -> go.Figure:
+    """Per failure scenario: processor demand at each sizing basis beside the supply on the plan's terms.
+
+    `comparison` is `analysis.usage_compare.sizing_comparison`: entitlement and observed usage side by
+    side, so a reader sees how much the choice of basis decides the verdict.
+    """
+    fig = go.Figure()
+    if comparison.empty:
+        return _layout(fig, "Demand by sizing basis: no failure scenario", 420)
+    sizings = list(dict.fromkeys(comparison["sizing"]))
+    first = comparison[comparison["sizing"] == sizings[0]]
+    fig.add_trace(go.Bar(x=first["scenario"].map(_wrap), y=pd.to_numeric(first["supply_proc_units"], errors="coerce"),
+                         name="supply (plan's terms)", marker_color=CAPACITY_COLORS["avail"], offsetgroup="supply",
+                         hovertemplate="%{x}<br>supply: %{y:.2f}<extra></extra>"))
+    for k, sizing in enumerate(sizings):
+        rows = comparison[comparison["sizing"] == sizing]
+        label = f"demand at {sizing} ({'observed usage' if usage_policy(sizing) else 'entitlement'})"
+        status = rows["status"].map(STATUS_TEXT).fillna("")
+        fallback = rows["fallback"].map(lambda f: f"<br>entitlement for: {text(f)}" if f else "")
+        fig.add_trace(go.Bar(x=rows["scenario"].map(_wrap), y=rows["demand_proc_units"], name=label,
+                             offsetgroup=sizing, marker_color=SIZING_COLOURS[k % len(SIZING_COLOURS)], text=status,
+                             textposition="outside", cliponaxis=False, constraintext="none", textfont={"size": 10},
+                             customdata=fallback,
+                             hovertemplate=f"%{{x}}<br>{sizing}: %{{y:.2f}}%{{customdata}}<extra></extra>"))
+    fig.update_layout(barmode="group", bargap=0.2)
+    fig.update_yaxes(title_text="processing units on the destination")
+    return _layout(fig, "Processor demand by sizing basis: entitlement or observed usage (text = fit)", 480)
+
+
+def usage_timeline(hourly: pd.DataFrame) -> go.Figure:
+    """Processors each system's partitions consumed, hour by hour, beside what they are entitled to.
+
+    `hourly` is `analysis.usage_compare.system_usage`. Averages per sample interval: a peak shorter
+    than an interval is flattened, which is why usage sizing takes a percentile of intervals.
+    """
+    fig = go.Figure()
+    if hourly.empty:
+        return _layout(fig, "Observed processor usage: no utilisation samples in the window", 360)
+    for k, (system, rows) in enumerate(hourly.groupby("system", sort=True)):
+        # Hours without samples stay empty, so a hole (HMC down) breaks the line instead of bridging it.
+        hours = pd.date_range(rows["sampled_at"].min(), rows["sampled_at"].max(), freq="h")
+        rows = rows.set_index("sampled_at").reindex(hours).rename_axis("sampled_at").reset_index()
+        colour = PARTITION_PALETTE[k % len(PARTITION_PALETTE)]
+        fig.add_trace(go.Scatter(x=rows["sampled_at"], y=rows["proc_units_used"], name=f"{text(system)} used",
+                                 mode="lines", line={"color": colour, "width": 1.5}, legendgroup=system,
+                                 hovertemplate=f"{text(system)}<br>%{{x}}<br>used: %{{y:.2f}}<extra></extra>"))
+        entitled = pd.to_numeric(rows["proc_units_entitled"], errors="coerce")
+        if entitled.gt(0).any():
+            fig.add_trace(go.Scatter(x=rows["sampled_at"], y=entitled, name=f"{text(system)} entitled", mode="lines",
+                                     line={"color": colour, "width": 1, "dash": "dash"}, legendgroup=system,
+                                     hovertemplate=f"{text(system)}<br>%{{x}}<br>entitled: %{{y:.2f}}<extra></extra>"))
+    fig.update_yaxes(title_text="processing units")
+    return _layout(fig, "Observed processor usage per system (sum of its partitions; dashed: their entitlement)", 420)
