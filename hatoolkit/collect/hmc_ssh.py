@@ -5,6 +5,8 @@ accepted or stored. The HMC's host key is checked against known_hosts unless the
 out explicitly. Every command runs with `LANG=en_US` (text compares in English), each capture is
 written with its command line as the first line (`$ cmd`) under `hmc/<host>/<system>/`, and
 `manifest.json` records the HMC version, the time, and per command its exit status and duration.
+Utilisation history (`lslparutil`) is asked for hourly over the last `usage_days` days, enough for
+`sizing: p95_30d` (the HMC keeps about two months of hourly samples).
 A command that fails is recorded (its error text is kept in the capture, which the loader turns
 into a data gap) and the collection goes on. Systems are collected concurrently, bounded.
 """
@@ -17,7 +19,7 @@ import shlex
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from hatoolkit.errors import HatoolkitError
@@ -25,6 +27,16 @@ from hatoolkit.ingest.hmc_specs import CAPTURE_COMMANDS
 
 LANG_PREFIX = "export LANG=en_US; "
 PER_SYSTEM = tuple(k for k in CAPTURE_COMMANDS if k != "sys")
+USAGE_DAYS = 35  # a 30-day sizing window plus a few days, so a window ending before today still fills
+
+
+def system_command(kind: str, system: str, now: datetime, usage_days: int = USAGE_DAYS) -> str:
+    """The command for one capture kind of one system; usage samples hourly from `usage_days` ago."""
+    command = CAPTURE_COMMANDS[kind].replace("SYS", shlex.quote(system))
+    if kind == "lparutil":
+        start = now - timedelta(days=usage_days)
+        command += f" -s h --startyear {start.year} --startmonth {start.month} --startday {start.day}"
+    return command
 
 
 @dataclass
@@ -39,12 +51,15 @@ class Run:
 
 def _stem(command: str, system: str | None) -> str:
     text = command.replace(f" -m {shlex.quote(system)}", "") if system else command
+    text = text.split(" --start", 1)[0]  # the window's dates change every run; the file name must not
     return "_".join(w.lstrip("-") for w in text.split() if w.lstrip("-")).replace("/", "_")
 
 
 class Collector:
-    def __init__(self, conn: object, host: str, out: Path, progress: Callable[[str], None]) -> None:
+    def __init__(self, conn: object, host: str, out: Path, progress: Callable[[str], None],
+                 usage_days: int = USAGE_DAYS) -> None:
         self.conn, self.host, self.out, self.progress = conn, host, out, progress
+        self.usage_days, self.now = usage_days, datetime.now(UTC)
         self.runs: list[Run] = []
 
     async def run(self, command: str, system: str | None = None, timeout: float = 600) -> tuple[int | None, str, str]:
@@ -69,7 +84,7 @@ class Collector:
             started = time.monotonic()
             failed = 0
             for kind in PER_SYSTEM:
-                status, _, _ = await self.run(CAPTURE_COMMANDS[kind].replace("SYS", shlex.quote(name)), name)
+                status, _, _ = await self.run(system_command(kind, name, self.now, self.usage_days), name)
                 failed += status != 0
             self.progress(f"{name}: {len(PER_SYSTEM) - failed}/{len(PER_SYSTEM)} commands ok "
                           f"({time.monotonic() - started:.1f} s)")
@@ -77,7 +92,8 @@ class Collector:
 
 async def collect_async(host: str, user: str, out: Path, *, key: str | None = None, port: int = 22,
                         known_hosts: str | None = None, insecure_accept_host_key: bool = False,
-                        concurrency: int = 4, progress: Callable[[str], None] = print) -> dict[str, object]:
+                        concurrency: int = 4, progress: Callable[[str], None] = print,
+                        usage_days: int = USAGE_DAYS) -> dict[str, object]:
     import asyncssh
 
     options: dict[str, object] = {
@@ -100,7 +116,7 @@ async def collect_async(host: str, user: str, out: Path, *, key: str | None = No
         raise HatoolkitError(f"{host}:{port}: cannot connect ({exc})") from None
     started = datetime.now(UTC)
     async with conn:
-        c = Collector(conn, host, out, progress)
+        c = Collector(conn, host, out, progress, usage_days)
         status, version, _ = await c.run("lshmc -V")
         status, names, err = await c.run("lssyscfg -r sys -F name")
         if status != 0:

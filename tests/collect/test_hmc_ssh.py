@@ -16,6 +16,7 @@ from hatoolkit.ingest.commands import parse_command
 from hatoolkit.ingest.hmc_cli import kind_from_command
 from hatoolkit.synth import sample_estate
 from hatoolkit.synth.hmc_writer import answer
+from hatoolkit.synth.usage import lpar_listing
 
 pytestmark = pytest.mark.slow
 ESTATE = sample_estate()
@@ -46,8 +47,22 @@ class FakeHmc:
             return 1, "", f"HSCL8012 The managed system {parsed.system} was not found.\n"
         if system.name == "DR-1" and kind == "vfc":
             return 1, "", "HSCLA4C0 The managed system does not support virtual Fibre Channel.\n"
+        if kind in ("lparutil", "lparutil_config"):
+            return _usage_answer(system, kind, cmd)
         text = answer(system, kind) if kind else None
         return (0, text, "") if text is not None else (1, "", "HSCL0001 not available\n")
+
+
+def _usage_answer(system, kind: str, cmd: str) -> tuple[int, str, str]:
+    """lslparutil as the HMC answers it: the sampling rate, or the hourly samples of the window asked for."""
+    cap = system.usage
+    if kind == "lparutil_config":
+        return 0, f"sample_rate={cap.sample_rate_s if cap else 0}\n", ""
+    if cap is None or not cap.sample_rate_s:
+        return 0, "No results were found.\n", ""
+    if " -s h --startyear " not in cmd:  # without a window the HMC would list every sample it keeps
+        return 1, "", "HSCL0001 test HMC: usage asked without an hourly window\n"
+    return 0, lpar_listing(system, cap, delimited=False), ""
 
 
 async def _serve(tmp_path: Path, hmc: FakeHmc):
@@ -108,6 +123,11 @@ def test_collect_bundle_from_ssh_hmc(tmp_path: Path) -> None:
     gap = inv.gaps[(inv.gaps["code"] == "hmc_message") & (inv.gaps["system"] == "DR-1")]
     assert gap["message"].str.contains("HSCLA4C0").any()
     assert "manifest.json" not in set(inv.files["path"])
+    usage = next(r for r in runs if r["system"] == "PRD-1" and r["command"].startswith("lslparutil -r lpar"))
+    assert usage["exit_status"] == 0 and " -s h --startyear " in usage["command"]
+    assert "--start" not in usage["file"]  # the file name does not change with the window's dates
+    sampled = inv.utilization[inv.utilization["system"] == "PRD-1"]
+    assert len(sampled) > 24 * 30 and sampled["proc_units_used"].notna().all()
 
 
 def test_unknown_host_key_is_refused_unless_opted_out(tmp_path: Path) -> None:
