@@ -1,0 +1,204 @@
+"""Anonymise a whole bundle into a new folder, with a reusable pseudonym map.
+
+The flow: load the bundle with the normal ingest (so every name is known with its kind, in
+every format), harvest what only the raw text shows, extend the map (never reshuffle it),
+rewrite every file and every path, then scan the output for any original identifier that
+survived. The output is written to a temporary folder beside `out` and moved in place only when
+complete, so a failure never leaves half a bundle that looks finished.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hatoolkit.anonymize import harvest as hv
+from hatoolkit.anonymize.formats import (
+    WORKBOOK_SUFFIXES,
+    YAML_SUFFIXES,
+    AnonymizeError,
+    Universe,
+    decode,
+    is_binary,
+    rewrite_csv,
+    rewrite_workbook,
+    rewrite_yaml,
+    workbook_texts,
+)
+from hatoolkit.anonymize.mapping import PseudonymMap, load_map, save_map
+from hatoolkit.anonymize.rewrite import IP_RE, Rewriter, special_ip
+
+
+@dataclass
+class AnonymizeResult:
+    """What was written, what was left out (and why), and any original identifier still present."""
+
+    out: Path
+    map_path: Path | None
+    files: list[tuple[str, str]] = field(default_factory=list)  # (original rel path, anonymised rel path)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (original rel path, reason)
+    added: int = 0
+    residue: list[tuple[str, str]] = field(default_factory=list)  # (anonymised rel path, identifier)
+    ambiguous: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _File:
+    rel: str
+    path: Path
+    kind: str  # text | csv | yaml | workbook
+    text: str = ""
+    encoding: str = "utf-8"
+
+
+def anonymize_bundle(bundle: str | Path, out: str | Path, map_path: str | Path | None = None) -> AnonymizeResult:
+    """Write an anonymised copy of `bundle` to `out` (must not exist or be empty); extend the map file."""
+    from hatoolkit.ingest import load_inventory
+
+    src, dest = Path(bundle), Path(out)
+    if not src.is_dir():
+        raise AnonymizeError("not a bundle folder", file=str(bundle))
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise AnonymizeError("output folder exists and is not empty (choose a new one)", file=str(out))
+    if dest.resolve().is_relative_to(src.resolve()):
+        raise AnonymizeError("output folder must not be inside the bundle", file=str(out))
+    pmap = load_map(map_path)
+    result = AnonymizeResult(dest, Path(map_path) if map_path else None)
+    files = _read_files(src, result)
+    harvest = hv.Harvest()
+    inv = load_inventory(src)
+    hv.from_inventory(inv, harvest)
+    for f in files:
+        hv.from_path(f.rel, harvest)
+        texts = workbook_texts(f.path, f.rel) if f.kind == "workbook" else [f.text]
+        for text in texts:
+            hv.from_text(text, harvest)
+        if f.kind == "csv" and f.text:
+            hv.from_header(f.text.split("\n", 1)[0].split(","), harvest)
+    _extend(pmap, harvest)
+    ambiguous = harvest.ambiguous()
+    result.ambiguous = sorted(ambiguous)
+    rw = Rewriter(pmap, ambiguous)
+    universe = _universe(inv)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent if dest.parent.exists() else None))
+    try:
+        for f in files:
+            new_rel = rw.path(f.rel)
+            target = tmp / new_rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.exists():
+                raise AnonymizeError(f"two files map to the same anonymised path {new_rel}", file=f.rel)
+            _write(f, target, rw, universe)
+            result.files.append((f.rel, new_rel))
+        result.residue = _residue(tmp, pmap, harvest, ambiguous)
+        if dest.exists():
+            dest.rmdir()
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp.rename(dest)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    result.added = pmap.added
+    if map_path is not None:
+        save_map(pmap, map_path)
+    return result
+
+
+def _read_files(src: Path, result: AnonymizeResult) -> list[_File]:
+    files = []
+    for path in sorted(p for p in src.rglob("*") if p.is_file()):
+        rel = path.relative_to(src).as_posix()
+        if any(part.startswith(".") for part in rel.split("/")):
+            result.skipped.append((rel, "hidden file, not part of the bundle"))
+            continue
+        suffix = path.suffix.lower()
+        if suffix in WORKBOOK_SUFFIXES:
+            files.append(_File(rel, path, "workbook"))
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise AnonymizeError(f"cannot read: {exc.strerror or exc}", file=rel) from None
+        if is_binary(data) or suffix in (".xls", ".gz", ".zip", ".tar", ".tgz", ".bz2", ".xz", ".7z", ".png", ".jpg"):
+            result.skipped.append((rel, "binary file hatoolkit cannot anonymise: not copied"))
+            continue
+        text, encoding = decode(data)
+        kind = "csv" if suffix == ".csv" else "yaml" if suffix in YAML_SUFFIXES else "text"
+        files.append(_File(rel, path, kind, text, encoding))
+    return files
+
+
+def _extend(pmap: PseudonymMap, harvest: hv.Harvest) -> None:
+    """Allocate pseudonyms in a stable order: kinds by priority, names sorted."""
+    for kind, name in harvest.ordered_names():
+        if not pmap.is_pseudonym(name) or pmap.lookup(name) is not None:
+            pmap.name(name, kind)
+    for serial in sorted(harvest.serials):
+        pmap.serial_of(serial)
+    for mac in sorted(harvest.macs):
+        pmap.mac_of(mac)
+    for wwpn in sorted(harvest.wwpns):
+        pmap.wwpn_of(wwpn)
+
+
+def _universe(inv) -> Universe:
+    pairs: set[tuple[str, str]] = set()
+    for frame, col in (("partitions", "name"), ("storage_spaces", "nwsstg"), ("nwsds", "nwsd"),
+                       ("ibmi_partitions", "partition")):
+        table = getattr(inv, frame)
+        if not table.empty and col in table.columns:
+            pairs.update((str(s), str(p)) for s, p in zip(table["system"], table[col], strict=True)
+                         if isinstance(s, str) and isinstance(p, str))
+    systems = set(inv.systems["system"].dropna().astype(str)) if not inv.systems.empty else set()
+    return Universe(pairs, systems)
+
+
+def _write(f: _File, target: Path, rw: Rewriter, universe: Universe) -> None:
+    try:
+        if f.kind == "workbook":
+            rewrite_workbook(f.path, target, rw, f.rel)
+            return
+        if f.kind == "csv":
+            new = rewrite_csv(f.text, rw)
+        elif f.kind == "yaml":
+            new = rewrite_yaml(f.text, rw, universe, f.rel)
+        else:
+            new = rw.text(f.text)
+        target.write_bytes(new.encode(f.encoding, errors="replace"))
+    except OSError as exc:
+        raise AnonymizeError(f"cannot write: {exc.strerror or exc}", file=str(target)) from None
+
+
+def _residue(root: Path, pmap: PseudonymMap, harvest: hv.Harvest, ambiguous: set[str]) -> list[tuple[str, str]]:
+    """Every original identifier (names that are not ambiguous, serials, MACs, WWPNs, IPs) still in the output."""
+    originals = [n for _, n in harvest.ordered_names() if n not in ambiguous and pmap.lookup(n) is not None
+                 and pmap.lookup(n) != n]
+    needles = originals + sorted(harvest.serials) + sorted(harvest.macs) + sorted(harvest.wwpns)
+    ips = sorted(set(pmap.ip_prefix))  # prefixes are not needles; original addresses are found by scanning
+    del ips
+    if not needles:
+        return []
+    pattern = re.compile("|".join(rf"(?<![A-Za-z0-9]){re.escape(n)}(?![A-Za-z0-9])"
+                                  for n in sorted(set(needles), key=len, reverse=True)), re.IGNORECASE)
+    found: list[tuple[str, str]] = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        rel = path.relative_to(root).as_posix()
+        texts = workbook_texts(path, rel) if path.suffix.lower() in WORKBOOK_SUFFIXES else \
+            [decode(path.read_bytes())[0]]
+        texts.append(rel)
+        for text in texts:
+            for m in pattern.finditer(text):
+                if not pmap.is_pseudonym(m.group(0)):
+                    found.append((rel, m.group(0)))
+    return sorted(set(found))
+
+
+def original_ips(texts: list[str]) -> set[str]:
+    """Addresses a text holds that anonymisation rewrites (for tests and the residue report)."""
+    out = set()
+    for text in texts:
+        out.update(ip for ip in re.findall(IP_RE, text) if not special_ip(ip))
+    return out

@@ -1,0 +1,181 @@
+"""Rewriting text with a pseudonym map: whole tokens only, whatever the format around them.
+
+Why tokens and not substring replacement: a partition called "NIM" must not turn "NIMSRV" or an
+attribute name into garbage, and "PRD-1" must not eat the start of "PRD-1-VIOS1". A token is a
+run of name characters (letters, digits, `_`, `-`, `.`); a known name is replaced when it is the
+whole token, or a run of whole `_`/`-`/`.` segments of it (a name inside a file name such as
+`IBMI-7_proc.txt`, or a device name built from it). Names that are also ordinary words of the
+formats ("1", "default", "none", an attribute name) are "ambiguous": they are replaced only where
+the format says a name stands (`name=`, `lpar_name=`, `-m`/`-p` options, a name column's cell, a
+path component). IPs, MACs and WWPNs are recognised by shape (separators, IBM WWPN prefix,
+location codes); serials and bare hex MACs/WWPNs only when the harvest saw them in a field that
+names them, so a hex LUN id or a version number is never touched.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hatoolkit.anonymize.mapping import PseudonymMap
+
+IP_RE = r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)"
+HEXSEP_RE = r"(?<![\w:.\-])[0-9A-Fa-f]{2}(?:[:\-][0-9A-Fa-f]{2}){5}(?:[:\-][0-9A-Fa-f]{2}){0,2}(?![\w:\-])"
+TOKEN_RE = r"[A-Za-z0-9][A-Za-z0-9_\-.]*"
+VERSION_CONTEXT = re.compile(r"(?i)(?:vios|aix|ioslevel|oslevel|version|level|release|code|firmware|fw|ver|v)"
+                             r"[\s=:\"'>]*$")
+NAME_CONTEXT = re.compile(r"(?i)(?:(?:^|[\s,\"'(<])[a-z_]*(?:name|names|lpar|partition|system|sys|host|hostname|"
+                          r"vios|server|nwsd|source_system)[\"']?\s*[=:]\s*[\"']?|(?:^|\s)-[mpt]\s+[\"']?|"
+                          r"<(?:[A-Za-z]*Name)>)$")
+NAME_COLUMN = re.compile(r"(?i)name|partition|system|lpar|host|vios|server|nwsd|nwsstg|node|client|aspdev|"
+                         r"device_description|source")
+SEGMENT_SPLIT = re.compile(r"([_\-.])")
+ALNUM_RE = re.compile(r"[A-Za-z0-9]+")
+HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def special_ip(text: str) -> bool:
+    """Addresses that identify nobody and whose meaning must stay: masks, loopback, any, multicast."""
+    octets = [int(o) for o in text.split(".")]
+    if any(o > 255 for o in octets):
+        return True
+    return octets[0] in (0, 127, 255) or octets[0] >= 224
+
+
+class Rewriter:
+    """Applies one PseudonymMap to text, cells and paths."""
+
+    def __init__(self, pmap: PseudonymMap, ambiguous: set[str]) -> None:
+        self.pmap = pmap
+        self.ambiguous = {a.upper() for a in ambiguous}
+        specials = sorted((n for n in pmap.known_names() if not re.fullmatch(r"[A-Za-z0-9_\-.]+", n)),
+                          key=len, reverse=True)
+        special_alt = "|".join(rf"(?<![\w\-]){re.escape(s)}(?![\w\-])" for s in specials)
+        parts = [f"(?P<ip>{IP_RE})", f"(?P<hex>{HEXSEP_RE})"]
+        if special_alt:
+            parts.insert(0, f"(?P<special>{special_alt})")
+        parts.append(f"(?P<tok>{TOKEN_RE})")
+        self._re = re.compile("|".join(parts), re.IGNORECASE if special_alt else 0)
+
+    # ------------------------------------------------------------------ public
+    def text(self, text: str, *, no_ip: bool = False) -> str:
+        """Rewrite free text (a capture, an XML document, a YAML file)."""
+        return self._re.sub(lambda m: self._token(m, text, no_ip), text)
+
+    def cell(self, value: str, header: str = "") -> str:
+        """Rewrite one table cell; a whole-cell ambiguous name counts when its column names names."""
+        stripped = value.strip()
+        if stripped and NAME_COLUMN.search(header or ""):
+            hit = self.pmap.lookup(stripped)
+            if hit is not None:
+                return value.replace(stripped, hit)
+        no_ip = bool(re.search(r"(?i)level|version|release|firmware", header or ""))
+        return self.text(value, no_ip=no_ip)
+
+    def path(self, rel: str) -> str:
+        """Rewrite a bundle-relative path: a whole component is a name context, else segments."""
+        out = []
+        for part in rel.split("/"):
+            hit = self.pmap.lookup(part)
+            out.append(hit if hit is not None else self._segments(part, allow_ambiguous=False))
+        return "/".join(out)
+
+    # ------------------------------------------------------------------ tokens
+    def _token(self, m: re.Match[str], text: str, no_ip: bool) -> str:
+        kind = m.lastgroup
+        value = m.group(0)
+        if kind == "special":
+            return self.pmap.lookup(value) or value
+        if kind == "ip":
+            if no_ip or special_ip(value) or VERSION_CONTEXT.search(text[max(0, m.start() - 24):m.start()]):
+                return value
+            return self.pmap.ip_of(value)
+        if kind == "hex":
+            return self._hexsep(value)
+        trail = len(value) - len(value.rstrip("."))
+        core = value[: len(value) - trail] if trail else value
+        return self._word(core, text, m.start()) + value[len(core):]
+
+    def _word(self, word: str, text: str, start: int) -> str:
+        if word.upper() in self.pmap.serial:
+            return self.pmap.serial_of(word)
+        hit = self.pmap.lookup(word)
+        if hit is not None:
+            if word.upper() not in self.ambiguous or NAME_CONTEXT.search(text[max(0, start - 40):start]):
+                return hit
+            return word
+        domain = self._fqdn(word)
+        if domain is not None:
+            return domain
+        return self._segments(word, allow_ambiguous=False)
+
+    def _fqdn(self, word: str) -> str | None:
+        if "." not in word:
+            return None
+        labels = word.split(".")
+        for i in range(1, len(labels)):
+            suffix = ".".join(labels[i:])
+            if self.pmap.kind_of(suffix) == "domain":
+                head = [self.pmap.lookup(label) or label for label in labels[:i]]
+                return ".".join([*head, self.pmap.lookup(suffix) or suffix])
+        return None
+
+    def _segments(self, word: str, *, allow_ambiguous: bool) -> str:
+        """Known names made of whole `_`/`-`/`.` segments of a longer token, longest first."""
+        pieces = SEGMENT_SPLIT.split(word)  # [seg, sep, seg, sep, ...]
+        if len(pieces) == 1:
+            return self._values(word)
+        out: list[str] = []
+        i = 0
+        while i < len(pieces):
+            replaced = False
+            for j in range(len(pieces), i, -1):
+                if (j - i) % 2 == 0 or ((j - i) == len(pieces) and i == 0):
+                    continue  # must start and end on a segment; the whole token was tried already
+                candidate = "".join(pieces[i:j])
+                hit = self.pmap.lookup(candidate) if len(candidate) >= 3 else None
+                if hit is not None and (allow_ambiguous or candidate.upper() not in self.ambiguous):
+                    out.append(hit)
+                    i = j
+                    replaced = True
+                    break
+            if not replaced:
+                out.append(self._values(pieces[i]) if i % 2 == 0 else pieces[i])
+                i += 1
+        return "".join(out)
+
+    def _values(self, word: str) -> str:
+        """Serials, bare MACs and WWPNs the harvest saw, as alphanumeric runs of a token."""
+        return ALNUM_RE.sub(lambda m: self._value(m.group(0)), word)
+
+    def _value(self, run: str) -> str:
+        upper = run.upper()
+        if upper in self.pmap.serial:
+            return self.pmap.serial_of(run)
+        if len(run) == 12 and upper in self.pmap.mac:
+            return _case(run, self.pmap.mac_of(upper))
+        if len(run) == 16 and set(run) <= HEX and f"{int(upper, 16) & ~1:016X}" in self.pmap.wwpn:
+            return _case(run, self.pmap.wwpn_of(upper))
+        if len(run) == 17 and upper[0] == "W" and set(run[1:]) <= HEX and \
+                f"{int(upper[1:], 16) & ~1:016X}" in self.pmap.wwpn:
+            return run[0] + _case(run[1:], self.pmap.wwpn_of(upper[1:]))
+        if len(run) >= 20:  # a UDID or unique_id: serials embedded in it (storage, enclosure, system)
+            for serial in self.pmap.serial:
+                if len(serial) >= 7 and serial in upper:
+                    run = re.sub(re.escape(serial), self.pmap.serial[serial], run, flags=re.IGNORECASE)
+        return run
+
+    def _hexsep(self, value: str) -> str:
+        sep = value[2]
+        if any(value[i] != sep for i in range(2, len(value), 3)):
+            return value
+        digits = value.replace(sep, "")
+        new = self.pmap.mac_of(digits) if len(digits) == 12 else self.pmap.wwpn_of(digits) if len(digits) == 16 \
+            else None
+        if new is None:
+            return value
+        new = _case(digits, new)
+        return sep.join(new[i:i + 2] for i in range(0, len(new), 2))
+
+
+def _case(template: str, hexdigits: str) -> str:
+    return hexdigits.lower() if any(c.islower() for c in template) else hexdigits.upper()
