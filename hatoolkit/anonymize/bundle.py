@@ -23,6 +23,7 @@ from hatoolkit.anonymize.formats import (
     Universe,
     decode,
     is_binary,
+    open_workbook,
     rewrite_csv,
     rewrite_workbook,
     rewrite_yaml,
@@ -52,6 +53,8 @@ class _File:
     kind: str  # text | csv | yaml | workbook
     text: str = ""
     encoding: str = "utf-8"
+    book: object = None  # the loaded workbook (read once, rewritten in place)
+    out_rel: str = ""
 
 
 def anonymize_bundle(bundle: str | Path, out: str | Path, map_path: str | Path | None = None) -> AnonymizeResult:
@@ -73,7 +76,9 @@ def anonymize_bundle(bundle: str | Path, out: str | Path, map_path: str | Path |
     hv.from_inventory(inv, harvest)
     for f in files:
         hv.from_path(f.rel, harvest)
-        texts = workbook_texts(f.path, f.rel) if f.kind == "workbook" else [f.text]
+        if f.kind == "workbook":
+            f.book = open_workbook(f.path, f.rel)
+        texts = workbook_texts(f.book) if f.kind == "workbook" else [f.text]
         for text in texts:
             hv.from_text(text, harvest)
         if f.kind == "csv" and f.text:
@@ -87,13 +92,16 @@ def anonymize_bundle(bundle: str | Path, out: str | Path, map_path: str | Path |
     try:
         for f in files:
             new_rel = rw.path(f.rel)
+            if new_rel.lower().endswith(".xls"):
+                new_rel += "x"  # written as .xlsx (see formats.rewrite_workbook)
             target = tmp / new_rel
             target.parent.mkdir(parents=True, exist_ok=True)
             if target.exists():
                 raise AnonymizeError(f"two files map to the same anonymised path {new_rel}", file=f.rel)
+            f.out_rel = new_rel
             _write(f, target, rw, universe)
             result.files.append((f.rel, new_rel))
-        result.residue = _residue(tmp, pmap, harvest, ambiguous)
+        result.residue = _residue(tmp, files, pmap, harvest, ambiguous)
         if dest.exists():
             dest.rmdir()
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -122,7 +130,7 @@ def _read_files(src: Path, result: AnonymizeResult) -> list[_File]:
             data = path.read_bytes()
         except OSError as exc:
             raise AnonymizeError(f"cannot read: {exc.strerror or exc}", file=rel) from None
-        if is_binary(data) or suffix in (".xls", ".gz", ".zip", ".tar", ".tgz", ".bz2", ".xz", ".7z", ".png", ".jpg"):
+        if is_binary(data) or suffix in (".gz", ".zip", ".tar", ".tgz", ".bz2", ".xz", ".7z", ".png", ".jpg"):
             result.skipped.append((rel, "binary file hatoolkit cannot anonymise: not copied"))
             continue
         text, encoding = decode(data)
@@ -159,7 +167,7 @@ def _universe(inv) -> Universe:
 def _write(f: _File, target: Path, rw: Rewriter, universe: Universe) -> None:
     try:
         if f.kind == "workbook":
-            rewrite_workbook(f.path, target, rw, f.rel)
+            rewrite_workbook(f.book, target, rw)
             return
         if f.kind == "csv":
             new = rewrite_csv(f.text, rw)
@@ -172,28 +180,35 @@ def _write(f: _File, target: Path, rw: Rewriter, universe: Universe) -> None:
         raise AnonymizeError(f"cannot write: {exc.strerror or exc}", file=str(target)) from None
 
 
-def _residue(root: Path, pmap: PseudonymMap, harvest: hv.Harvest, ambiguous: set[str]) -> list[tuple[str, str]]:
-    """Every original identifier (names that are not ambiguous, serials, MACs, WWPNs, IPs) still in the output."""
-    originals = [n for _, n in harvest.ordered_names() if n not in ambiguous and pmap.lookup(n) is not None
-                 and pmap.lookup(n) != n]
-    needles = originals + sorted(harvest.serials) + sorted(harvest.macs) + sorted(harvest.wwpns)
-    ips = sorted(set(pmap.ip_prefix))  # prefixes are not needles; original addresses are found by scanning
-    del ips
-    if not needles:
-        return []
-    pattern = re.compile("|".join(rf"(?<![A-Za-z0-9]){re.escape(n)}(?![A-Za-z0-9])"
-                                  for n in sorted(set(needles), key=len, reverse=True)), re.IGNORECASE)
-    found: list[tuple[str, str]] = []
+def _residue(root: Path, files: list[_File], pmap: PseudonymMap, harvest: hv.Harvest,
+             ambiguous: set[str]) -> list[tuple[str, str]]:
+    """Every original identifier (names that are not ambiguous, serials, MACs, WWPNs) still in the output."""
+    needles = {n.upper() for _, n in harvest.ordered_names() if n not in ambiguous and pmap.lookup(n) not in (None, n)}
+    needles |= harvest.serials | harvest.macs | harvest.wwpns
+    needles = {n for n in needles if not pmap.is_pseudonym(n)}
+    by_head: dict[str, list[str]] = {}
+    for needle in needles:
+        runs = ALNUM.findall(needle)
+        if runs:
+            by_head.setdefault(runs[0], []).append(needle)
+    books = {f.out_rel: f.book for f in files if f.kind == "workbook"}
+    found: set[tuple[str, str]] = set()
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         rel = path.relative_to(root).as_posix()
-        texts = workbook_texts(path, rel) if path.suffix.lower() in WORKBOOK_SUFFIXES else \
-            [decode(path.read_bytes())[0]]
-        texts.append(rel)
-        for text in texts:
-            for m in pattern.finditer(text):
-                if not pmap.is_pseudonym(m.group(0)):
-                    found.append((rel, m.group(0)))
-    return sorted(set(found))
+        if path.suffix.lower() in WORKBOOK_SUFFIXES:
+            texts = workbook_texts(books.get(rel) or open_workbook(path, rel))
+        else:
+            texts = [decode(path.read_bytes())[0]]
+        for text in [*texts, rel]:
+            upper = text.upper()
+            for head in set(ALNUM.findall(upper)) & by_head.keys():
+                for needle in by_head[head]:
+                    if re.search(rf"(?<![A-Z0-9]){re.escape(needle)}(?![A-Z0-9])", upper):
+                        found.add((rel, needle))
+    return sorted(found)
+
+
+ALNUM = re.compile(r"[A-Za-z0-9]+")
 
 
 def original_ips(texts: list[str]) -> set[str]:

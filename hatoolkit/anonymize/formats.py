@@ -22,7 +22,7 @@ import yaml
 from hatoolkit.anonymize.rewrite import Rewriter
 from hatoolkit.errors import HatoolkitError
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 YAML_SUFFIXES = (".yaml", ".yml")
 GLOB_CHARS = frozenset("*?[")
 
@@ -43,28 +43,30 @@ def is_binary(data: bytes) -> bool:
     return b"\x00" in data[:65536]
 
 
-def workbook_texts(path: Path, display: str) -> list[str]:
-    """Every string cell and sheet title (for the harvest)."""
-    wb = _open_workbook(path, display)
+def workbook_texts(wb) -> list[str]:
+    """Every string cell and sheet title of a loaded workbook."""
     out = []
     for ws in wb.worksheets:
         out.append(ws.title)
-        for row in ws.iter_rows():
-            out.extend(c.value for c in row if isinstance(c.value, str))
+        out.extend(c.value for c in _cells(ws) if isinstance(c.value, str))
     return out
 
 
-def rewrite_workbook(path: Path, out: Path, rw: Rewriter, display: str) -> None:
-    wb = _open_workbook(path, display)
+def _cells(ws) -> list:
+    # Only the cells that exist: iter_rows() would create every cell of the used rectangle.
+    return list(ws._cells.values())  # openpyxl has no public "existing cells only" iterator
+
+
+def rewrite_workbook(wb, out: Path, rw: Rewriter) -> None:
+    """Cell by cell, sheets and styles kept; an old `.xls` (loaded by xlrd) is written as `.xlsx`."""
     titles: dict[str, str] = {}
     for ws in wb.worksheets:
         headers = _headers(ws)
-        for row in ws.iter_rows():
-            for c in row:
-                if isinstance(c.value, str) and not c.value.startswith("="):
-                    new = rw.cell(c.value, headers.get(c.column, ""))
-                    if new != c.value:
-                        c.value = new
+        for c in _cells(ws):
+            if isinstance(c.value, str) and not c.value.startswith("="):
+                new = rw.cell(c.value, headers.get(c.column, ""))
+                if new != c.value:
+                    c.value = new
         title = rw.text(ws.title)[:31]
         if title != ws.title and title not in titles.values():
             titles[ws.title] = title
@@ -75,13 +77,33 @@ def rewrite_workbook(path: Path, out: Path, rw: Rewriter, display: str) -> None:
         raise AnonymizeError(f"cannot write: {exc.strerror or exc}", file=str(out)) from None
 
 
-def _open_workbook(path: Path, display: str):
+def open_workbook(path: Path, display: str):
+    """An openpyxl workbook for `.xlsx`/`.xlsm`, or one converted from a BIFF `.xls` (values, not styles)."""
     import openpyxl
 
     try:
+        if path.suffix.lower() == ".xls":
+            return _from_xls(path)
         return openpyxl.load_workbook(path)
     except Exception as exc:  # openpyxl raises many types on a damaged workbook
         raise AnonymizeError(f"cannot open the workbook: {type(exc).__name__}: {exc}", file=display) from None
+
+
+def _from_xls(path: Path):
+    import openpyxl
+    import xlrd
+
+    book = xlrd.open_workbook(str(path))
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for sheet in book.sheets():
+        ws = wb.create_sheet(sheet.name)
+        for r in range(sheet.nrows):
+            for c in range(sheet.ncols):
+                value = sheet.cell_value(r, c)
+                if value != "":
+                    ws.cell(row=r + 1, column=c + 1, value=value)
+    return wb
 
 
 def _headers(ws) -> dict[int, str]:

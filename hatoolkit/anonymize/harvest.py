@@ -35,6 +35,8 @@ MAC_COLUMNS = ("mac_addr", "mac_address")
 WWPN_COLUMNS = ("wwpns", "wwpn")
 KIND_ORDER = ("system", "partition", "hmc", "host", "user", "domain", "pool", "nwsd", "nwsstg", "iasp")
 
+IPV4_RE = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+SERIAL_SHAPE_RE = re.compile(r"(?=.*\d)[A-Za-z0-9][A-Za-z0-9\-]{2,19}")
 ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 PROMPT_RE = re.compile(r"(?m)^\s*([\w.\-]+)@([\w.\-]+)(?::[^\s>$#]*)?\s*[>$#]")
 HOSTNAME_RE = re.compile(r"(?m)^[^\n]*?[$#>]\s*hostname\s*\n\s*([A-Za-z][\w.\-]*)\s*$")
@@ -68,7 +70,7 @@ class Harvest:
 
     def add(self, kind: str, value: object) -> None:
         text = _clean(value)
-        if text is not None:
+        if text is not None and not IPV4_RE.fullmatch(text):  # an HMC known by its address: the IP rules apply
             self.names[kind].add(text)
 
     def ordered_names(self) -> list[tuple[str, str]]:
@@ -126,7 +128,8 @@ def from_inventory(inv: Inventory, harvest: Harvest) -> None:
                 add_fqdn(str(value), harvest)
         for col in SERIAL_COLUMNS:
             if col in frame.columns:
-                harvest.serials.update(s for s in (_clean(v) for v in frame[col].dropna().unique()) if s)
+                harvest.serials.update(s.upper() for s in (_clean(v) for v in frame[col].dropna().unique())
+                                       if s and SERIAL_SHAPE_RE.fullmatch(s))
         for col in MAC_COLUMNS:
             if col in frame.columns:
                 harvest.macs.update(v for v in (_hex(v, 12) for v in frame[col].dropna().unique()) if v)

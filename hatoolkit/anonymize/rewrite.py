@@ -28,6 +28,7 @@ NAME_CONTEXT = re.compile(r"(?i)(?:(?:^|[\s,\"'(<])[a-z_]*(?:name|names|lpar|par
                           r"<(?:[A-Za-z]*Name)>)$")
 NAME_COLUMN = re.compile(r"(?i)name|partition|system|lpar|host|vios|server|nwsd|nwsstg|node|client|aspdev|"
                          r"device_description|source")
+PATH_IP_RE = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d]|\.\d)")
 SEGMENT_SPLIT = re.compile(r"([_\-.])")
 ALNUM_RE = re.compile(r"[A-Za-z0-9]+")
 HEX = frozenset("0123456789abcdefABCDEF")
@@ -44,8 +45,9 @@ def special_ip(text: str) -> bool:
 class Rewriter:
     """Applies one PseudonymMap to text, cells and paths."""
 
-    def __init__(self, pmap: PseudonymMap, ambiguous: set[str]) -> None:
+    def __init__(self, pmap: PseudonymMap, ambiguous: set[str], *, known_ips_only: bool = False) -> None:
         self.pmap = pmap
+        self.known_ips_only = known_ips_only  # for a reverse map: version numbers are not addresses
         self.ambiguous = {a.upper() for a in ambiguous}
         specials = sorted((n for n in pmap.known_names() if not re.fullmatch(r"[A-Za-z0-9_\-.]+", n)),
                           key=len, reverse=True)
@@ -75,6 +77,7 @@ class Rewriter:
         """Rewrite a bundle-relative path: a whole component is a name context, else segments."""
         out = []
         for part in rel.split("/"):
+            part = PATH_IP_RE.sub(lambda m: m.group(0) if special_ip(m.group(0)) else self.pmap.ip_of(m.group(0)), part)
             hit = self.pmap.lookup(part)
             out.append(hit if hit is not None else self._segments(part, allow_ambiguous=False))
         return "/".join(out)
@@ -87,6 +90,8 @@ class Rewriter:
             return self.pmap.lookup(value) or value
         if kind == "ip":
             if no_ip or special_ip(value) or VERSION_CONTEXT.search(text[max(0, m.start() - 24):m.start()]):
+                return value
+            if self.known_ips_only and value.rpartition(".")[0] not in self.pmap.ip_prefix:
                 return value
             return self.pmap.ip_of(value)
         if kind == "hex":
