@@ -22,7 +22,7 @@ IP_RE = r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)"
 HEXSEP_RE = r"(?<![\w:.\-])[0-9A-Fa-f]{2}(?:[:\-][0-9A-Fa-f]{2}){5}(?:[:\-][0-9A-Fa-f]{2}){0,2}(?![\w:\-])"
 TOKEN_RE = r"[A-Za-z0-9][A-Za-z0-9_\-.]*"
 VERSION_CONTEXT = re.compile(r"(?i)(?:vios|aix|ioslevel|oslevel|version|level|release|code|firmware|fw|ver|v)"
-                             r"[\s=:\"'>]*$")
+                             r"[\s=:|\"'>]*$")
 NAME_CONTEXT = re.compile(r"(?i)(?:(?:^|[\s,\"'(<])[a-z_]*(?:name|names|lpar|partition|system|sys|host|hostname|"
                           r"vios|server|nwsd|source_system)[\"']?\s*[=:]\s*[\"']?|(?:^|\s)-[mpt]\s+[\"']?|"
                           r"<(?:[A-Za-z]*Name)>)$")
