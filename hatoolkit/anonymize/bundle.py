@@ -174,7 +174,7 @@ def _write(f: _File, target: Path, rw: Rewriter, universe: Universe) -> None:
         elif f.kind == "yaml":
             new = rewrite_yaml(f.text, rw, universe, f.rel)
         else:
-            new = rw.text(f.text)
+            new = rw.capture(f.text)
         target.write_bytes(new.encode(f.encoding, errors="replace"))
     except OSError as exc:
         raise AnonymizeError(f"cannot write: {exc.strerror or exc}", file=str(target)) from None

@@ -25,6 +25,8 @@ from hatoolkit.errors import HatoolkitError
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 YAML_SUFFIXES = (".yaml", ".yml")
 GLOB_CHARS = frozenset("*?[")
+PERSON_KEYS = frozenset({"owner", "owners", "approved_by", "approver", "granted_by", "requested_by", "contact",
+                         "author", "by"})
 
 
 class AnonymizeError(HatoolkitError):
@@ -187,6 +189,9 @@ def _walk(node: Any, rw: Rewriter, universe: Universe, counter: list[int]) -> An
     if isinstance(node, dict):
         out: dict[Any, Any] = {}
         for key, value in node.items():
+            if isinstance(key, str) and key.lower() in PERSON_KEYS and isinstance(value, str) and value.strip():
+                out[key] = _person(value, rw)
+                continue
             new_value = _walk(value, rw, universe, counter)
             for new_key in _expand_scalar(key, rw, universe, counter) if isinstance(key, str) else [key]:
                 out[new_key] = new_value
@@ -207,14 +212,25 @@ def _walk(node: Any, rw: Rewriter, universe: Universe, counter: list[int]) -> An
 
 def _expand_scalar(text: str, rw: Rewriter, universe: Universe, counter: list[int]) -> list[str]:
     matches = universe.expand(text)
-    if matches is None:
-        hit = rw.pmap.lookup(text.strip())
-        return [hit] if hit is not None else [rw.text(text)]
+    if matches is None:  # a name, a SYS/PART pair, or any other text: names stand in every part
+        parts = text.split("/")
+        if len(parts) <= 2 and all(rw.pmap.lookup(p.strip()) is not None for p in parts):
+            return ["/".join(rw.pmap.lookup(p.strip()) or p for p in parts)]
+        return [rw.text(text)]
     if not matches:
         counter[0] += 1  # a pattern that matches nothing still matches nothing, and says nothing
         prefix = text.partition("/")[0] + "/" if "/" in text else ""
         return [f"{_name(prefix[:-1], rw)}/NOMATCH-{counter[0]}" if prefix else f"NOMATCH-{counter[0]}"]
     return ["/".join(_name(part, rw) for part in m.split("/", 1)) for m in matches]
+
+
+def _person(value: str, rw: Rewriter) -> str:
+    """Who granted a waiver is personal data: a user pseudonym (an e-mail keeps its shape)."""
+    local, at, domain = value.strip().partition("@")
+    pseudo = rw.pmap.name(local, "user")
+    if at:
+        return f"{pseudo}@{rw.pmap.lookup(domain) or rw.pmap.name(domain, 'domain').lower() + '.example'}"
+    return pseudo
 
 
 def _name(part: str, rw: Rewriter) -> str:

@@ -39,7 +39,7 @@ _NAME_FORMAT = {
 }
 # Identifiers everyone has: not secrets, and renaming them would break meaning (IBM defaults).
 KEEP_NAMES = frozenset({"HSCROOT", "HSCPE", "PADMIN", "ROOT", "QSECOFR", "DEFAULTPOOL", "*SYSBAS", "SYSBAS",
-                        "LOCALHOST", "NONE", "NULL", "DEFAULT"})
+                        "LOCALHOST", "NONE", "NULL"})
 
 
 class MapError(HatoolkitError):

@@ -14,6 +14,8 @@ names them, so a hex LUN id or a version number is never touched.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 from hatoolkit.anonymize.mapping import PseudonymMap
@@ -26,12 +28,21 @@ VERSION_CONTEXT = re.compile(r"(?i)(?:vios|aix|ioslevel|oslevel|version|level|re
 NAME_CONTEXT = re.compile(r"(?i)(?:(?:^|[\s,\"'(<])[a-z_]*(?:name|names|lpar|partition|system|sys|host|hostname|"
                           r"vios|server|nwsd|source_system)[\"']?\s*[=:]\s*[\"']?|(?:^|\s)-[mpt]\s+[\"']?|"
                           r"<(?:[A-Za-z]*Name)>)$")
-NAME_COLUMN = re.compile(r"(?i)name|partition|system|lpar|host|vios|server|nwsd|nwsstg|node|client|aspdev|"
-                         r"device_description|source")
+NAME_WORDS = frozenset({"name", "names", "hostname", "objname", "rsrcname_partition"})
+NAME_HEADERS = frozenset({"system", "partition", "lpar", "vios", "host", "nwsd", "nwsstg", "aspdev", "server",
+                          "managed_system", "node", "source_system", "mirror_copy_node", "client", "guest"})
 PATH_IP_RE = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d]|\.\d)")
+F_COLUMNS = re.compile(r"\s-F\s+[\"']?([A-Za-z0-9_,]+)")
+PROMPT_LINE = re.compile(r"^\s*(?:[\w.\-]+@[\w.\-]+\S*\s*[>$#]|\$\s|###)")
 SEGMENT_SPLIT = re.compile(r"([_\-.])")
 ALNUM_RE = re.compile(r"[A-Za-z0-9]+")
 HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def is_name_column(header: str) -> bool:
+    """`lpar_name`, `Name`, `LPAR Name`, `SYSTEM_NAME`, `system`: yes; `lpar_id`, `state`: no."""
+    key = re.sub(r"[\s\-]+", "_", (header or "").strip().lower())
+    return key in NAME_HEADERS or any(part in NAME_WORDS for part in key.split("_"))
 
 
 def special_ip(text: str) -> bool:
@@ -63,10 +74,38 @@ class Rewriter:
         """Rewrite free text (a capture, an XML document, a YAML file)."""
         return self._re.sub(lambda m: self._token(m, text, no_ip), text)
 
+    def capture(self, text: str) -> str:
+        """A capture: like `text`, but `-F` delimited rows give their cells the column as context."""
+        if not self.ambiguous or " -F " not in text:
+            return self.text(text)
+        out: list[str] = []
+        columns: list[str] | None = None
+        for line in text.split("\n"):
+            m = F_COLUMNS.search(line)
+            if m:
+                columns = m.group(1).split(",")
+                out.append(self.text(line))
+                continue
+            if columns and line and not line.startswith(("$", "#")) and "=" not in line.split(",", 1)[0]:
+                try:
+                    cells = next(csv.reader([line]))
+                except (csv.Error, StopIteration):
+                    cells = []
+                if len(cells) == len(columns):
+                    buf = io.StringIO()
+                    csv.writer(buf, lineterminator="").writerow(
+                        [self.cell(c, columns[i]) for i, c in enumerate(cells)])
+                    out.append(buf.getvalue())
+                    continue
+            if PROMPT_LINE.match(line):
+                columns = None
+            out.append(self.text(line))
+        return "\n".join(out)
+
     def cell(self, value: str, header: str = "") -> str:
         """Rewrite one table cell; a whole-cell ambiguous name counts when its column names names."""
         stripped = value.strip()
-        if stripped and NAME_COLUMN.search(header or ""):
+        if stripped and is_name_column(header):
             hit = self.pmap.lookup(stripped)
             if hit is not None:
                 return value.replace(stripped, hit)

@@ -13,7 +13,7 @@ import yaml
 from hatoolkit.anonymize import anonymize_bundle, load_map
 from hatoolkit.anonymize.formats import WORKBOOK_SUFFIXES
 from hatoolkit.anonymize.rewrite import IP_RE, VERSION_CONTEXT, special_ip
-from tests.anonymize.equivalence import audit, canonical, differences, mapped_back
+from tests.anonymize.equivalence import audit, differences, mapped_back
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"
@@ -33,7 +33,7 @@ def audits(anonymised):
 
 
 def test_sample_findings_equal_modulo_names(audits):
-    (inv1, f1), (inv2, f2), map_file = audits
+    (inv1, f1), (_inv2, f2), map_file = audits
     assert len(f1) > 50  # the sample has findings in every family: the comparison is not vacuous
     diff = differences(f1, mapped_back(f2, map_file))
     assert diff.empty, diff.head(10).to_string()
@@ -110,7 +110,7 @@ def test_no_original_identifier_survives(anonymised):
 
 
 def test_map_reuse_is_stable_across_runs_and_bundles(anonymised, tmp_path):
-    result, out, map_file = anonymised
+    _result, out, map_file = anonymised
     map_copy = tmp_path / "map.yaml"
     map_copy.write_text(map_file.read_text(encoding="utf-8"), encoding="utf-8")
     before = load_map(map_copy)
