@@ -34,6 +34,7 @@ NAME_HEADERS = frozenset({"system", "partition", "lpar", "vios", "host", "nwsd",
 PATH_IP_RE = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d]|\.\d)")
 F_COLUMNS = re.compile(r"\s-F\s+[\"']?([A-Za-z0-9_,]+)")
 PROMPT_LINE = re.compile(r"^\s*(?:[\w.\-]+@[\w.\-]+\S*\s*[>$#]|\$\s|###)")
+SECRET_RE = re.compile(r"""(?i)(\b(?:password|passwd|pwd|pw|passphrase)["']?\s*[:=]\s*["']?)[^\s"',}]+""")
 SEGMENT_SPLIT = re.compile(r"([_\-.])")
 ALNUM_RE = re.compile(r"[A-Za-z0-9]+")
 HEX = frozenset("0123456789abcdefABCDEF")
@@ -71,7 +72,9 @@ class Rewriter:
 
     # ------------------------------------------------------------------ public
     def text(self, text: str, *, no_ip: bool = False) -> str:
-        """Rewrite free text (a capture, an XML document, a YAML file)."""
+        """Rewrite free text (a capture, an XML document, a YAML file); secrets someone captured are blanked."""
+        if "pw" in text.lower() or "pass" in text.lower():
+            text = SECRET_RE.sub(lambda m: m.group(1) + "REDACTED", text)
         return self._re.sub(lambda m: self._token(m, text, no_ip), text)
 
     def capture(self, text: str) -> str:
