@@ -141,9 +141,10 @@ def _read_files(src: Path, result: AnonymizeResult) -> list[_File]:
 
 def _extend(pmap: PseudonymMap, harvest: hv.Harvest) -> None:
     """Allocate pseudonyms in a stable order: kinds by priority, names sorted."""
-    for kind, name in harvest.ordered_names():
-        if not pmap.is_pseudonym(name) or pmap.lookup(name) is not None:
-            pmap.name(name, kind)
+    names = harvest.ordered_names()
+    pmap.reserve([name for _, name in names if pmap.lookup(name) is None])
+    for kind, name in names:
+        pmap.name(name, kind)
     for serial in sorted(harvest.serials):
         pmap.serial_of(serial)
     for mac in sorted(harvest.macs):

@@ -51,6 +51,9 @@ HEX16_RE = re.compile(r"[0-9A-Fa-f]{16}")
 TLDS = ("com|net|org|local|lan|corp|internal|intra|intranet|home|int|edu|gov|biz|info|pl|de|uk|fr|es|nl|ch|cz|"
         "ca|au|jp|cn|br|example|invalid|test")
 FQDN_RE = re.compile(rf"(?i)(?<![\w.\-@/])([a-z][a-z0-9\-]*)\.((?:[a-z0-9\-]+\.)*(?:{TLDS}))(?![\w\-]|\.\w)")
+NAME_ATTR_RE = re.compile(r"(?:^|[\s,\"])(lpar_name|remote_lpar_name|sys_name|managed_system)=([^,\"\n]+)")
+HMC_OPTION_RE = re.compile(r"\b(?:lssyscfg|lshwres|lslparutil|lscod|lslparmigr|viosvrcmd|lsrefcode|lsmemopt|lssvcevents|"
+                           r"lsrsrc|lssacfg|lsnportlogin)\b[^\n]*?\s-([mp])\s+[\"']?([^\s\"']+)")
 ATTR_NAME_RE = re.compile(r"(?:^|[,\"\s])([A-Za-z_][A-Za-z0-9_]*)=")
 XML_TAG_RE = re.compile(r"</?([A-Za-z_][\w\-]*)[\s>]")
 # Words of the formats that a name may collide with: such names are replaced only in name contexts.
@@ -158,6 +161,10 @@ def from_text(text: str, harvest: Harvest) -> None:
             add_fqdn(host, harvest)
         else:
             harvest.add("host", host)
+    for attr, value in NAME_ATTR_RE.findall(text):  # files no reader claims (lslparutil, new commands)
+        harvest.add("system" if attr.lower() in ("sys_name", "managed_system", "parent") else "partition", value)
+    for option, value in HMC_OPTION_RE.findall(text):
+        harvest.add("system" if option == "m" else "partition", value)
     for host in HOSTNAME_RE.findall(text):
         add_fqdn(host, harvest) if "." in host else harvest.add("host", host)
     for regex in (SERIAL_CONTEXT_RE, MTMS_RE, LOCATION_RE):

@@ -65,7 +65,8 @@ class PseudonymMap:
     ip_prefix: dict[str, str] = field(default_factory=dict)  # "10", "10.20", "10.20.3" -> pseudonym prefix
     added: int = 0
     _by_key: dict[str, tuple[str, str]] = field(default_factory=dict)  # NAME upper -> (kind, pseudonym)
-    _used: set[str] = field(default_factory=set)
+    _used: set[str] = field(default_factory=set)  # pseudonyms handed out
+    _reserved: set[str] = field(default_factory=set)  # real names, never handed out
 
     def __post_init__(self) -> None:
         for kind, table in self.names.items():
@@ -84,7 +85,7 @@ class PseudonymMap:
         if hit is None:
             prefix, width = _NAME_FORMAT[kind]
             n = len(self.names[kind]) + 1
-            while f"{prefix}{n:0{width}d}" in self._used:
+            while f"{prefix}{n:0{width}d}" in self._used or f"{prefix}{n:0{width}d}" in self._reserved:
                 n += 1
             pseudonym = f"{prefix}{n:0{width}d}"
             self.names[kind][original] = pseudonym
@@ -93,6 +94,10 @@ class PseudonymMap:
             self.added += 1
             hit = (kind, pseudonym)
         return case_like(original, hit[1])
+
+    def reserve(self, originals: list[str]) -> None:
+        """Real names are never handed out as pseudonyms (a system really called SYS-001 stays unambiguous)."""
+        self._reserved.update(o.upper() for o in originals)
 
     def lookup(self, original: str) -> str | None:
         """The pseudonym of a known name, or None."""

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from hatoolkit.anonymize.mapping import inverse, load_map
-from hatoolkit.anonymize.rewrite import Rewriter
+from hatoolkit.anonymize.rewrite import SECRET_RE, Rewriter
 from hatoolkit.checks import run_checks
 from hatoolkit.ingest import load_inventory
 from hatoolkit.model.inventory import Inventory
@@ -37,5 +37,10 @@ def canonical(findings: pd.DataFrame) -> pd.DataFrame:
 
 
 def differences(original: pd.DataFrame, back: pd.DataFrame) -> pd.DataFrame:
+    """Rows in one and not the other; captured passwords are blanked on purpose, so not a difference."""
+    original = original.copy()
+    for col in TEXT_COLUMNS:
+        original[col] = original[col].map(lambda v: SECRET_RE.sub(lambda m: m.group(1) + "REDACTED", v)
+                                          if isinstance(v, str) else v)
     merged = canonical(original).merge(canonical(back), how="outer", indicator=True)
     return merged[merged["_merge"] != "both"]

@@ -198,3 +198,23 @@ def _can_read(path: Path) -> bool:
         return True
     except OSError:
         return False
+
+
+def test_real_name_equal_to_a_pseudonym_is_not_confused(tmp_path, capsys):
+    lpars = "\n".join(line.replace("name=NIM,", "name=LPAR-0001,") for line in LPARS)
+    root = tmp_path / "b"
+    (root / "hmc" / "h").mkdir(parents=True)
+    (root / "hmc" / "h" / "a.log").write_text(f"$ lssyscfg -r lpar -m Alpha\n{lpars}\n", encoding="utf-8")
+    assert main(["anonymize", str(root), "--out", str(tmp_path / "o"), "--map", str(tmp_path / "m.yaml")]) == 0
+    assert "wrote 1 files" in capsys.readouterr().out
+    pmap = load_map(tmp_path / "m.yaml")
+    pseudonyms = [pmap.lookup(n) for n in ("1", "default", "LPAR-0001", "Alpha-VIOS2")]
+    assert len(set(pseudonyms)) == 4 and "LPAR-0001" not in pseudonyms[2:]
+    # lslparutil-style records no reader claims: names in lpar_name= and -m are still found
+    (root / "hmc" / "h" / "util.txt").write_text(
+        "$ lslparutil -r lpar -m Beta --startyear 2026 -n 2\n"
+        "time=11/24/2026 23:00:00,event_type=sample,resource_type=lpar,lpar_name=ZETA-DB,lpar_id=9,"
+        "curr_proc_units=1.0,entitled_cycles=100,capped_cycles=0,uncapped_cycles=50\n", encoding="utf-8")
+    anonymize_bundle(root, tmp_path / "o2", tmp_path / "m.yaml")
+    text = next((tmp_path / "o2" / "hmc").rglob("util.txt")).read_text(encoding="utf-8")
+    assert "ZETA-DB" not in text and "Beta" not in text and "lpar_name=LPAR-" in text and "-m SYS-" in text
