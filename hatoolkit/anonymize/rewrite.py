@@ -15,6 +15,7 @@ names them, so a hex LUN id or a version number is never touched.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 
@@ -61,8 +62,10 @@ class Rewriter:
         self.pmap = pmap
         self.known_ips_only = known_ips_only  # for a reverse map: version numbers are not addresses
         self.ambiguous = {a.upper() for a in ambiguous}
-        specials = sorted((n for n in pmap.known_names() if not re.fullmatch(r"[A-Za-z0-9_\-.]+", n)),
-                          key=len, reverse=True)
+        odd = [n for n in pmap.known_names() if not re.fullmatch(r"[A-Za-z0-9_\-.]+", n)]
+        # XML and HTML carry `R&D` as `R&amp;D`: the escaped spelling is the same name.
+        self._escaped = {html.escape(n, quote=True).upper(): n for n in odd if html.escape(n, quote=True) != n}
+        specials = sorted(odd + list(self._escaped), key=len, reverse=True)
         special_alt = "|".join(rf"(?<![\w\-]){re.escape(s)}(?![\w\-])" for s in specials)
         parts = [f"(?P<ip>{IP_RE})", f"(?P<hex>{HEXSEP_RE})"]
         if special_alt:
@@ -129,7 +132,7 @@ class Rewriter:
         kind = m.lastgroup
         value = m.group(0)
         if kind == "special":
-            return self.pmap.lookup(value) or value
+            return self.pmap.lookup(self._escaped.get(value.upper(), value)) or value
         if kind == "ip":
             if no_ip or special_ip(value) or VERSION_CONTEXT.search(text[max(0, m.start() - 24):m.start()]):
                 return value

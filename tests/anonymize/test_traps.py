@@ -218,3 +218,16 @@ def test_real_name_equal_to_a_pseudonym_is_not_confused(tmp_path, capsys):
     anonymize_bundle(root, tmp_path / "o2", tmp_path / "m.yaml")
     text = next((tmp_path / "o2" / "hmc").rglob("util.txt")).read_text(encoding="utf-8")
     assert "ZETA-DB" not in text and "Beta" not in text and "lpar_name=LPAR-" in text and "-m SYS-" in text
+
+
+def test_names_with_spaces_and_xml_escapes():
+    from hatoolkit.anonymize.rewrite import Rewriter
+
+    pmap = PseudonymMap()
+    pmap.name("ERP DB", "partition")
+    pmap.name("R&D", "partition")
+    pmap.name("ERP", "partition")
+    rw = Rewriter(pmap, set())
+    assert rw.text("name=ERP DB,lpar_id=5") == "name=LPAR-0001,lpar_id=5"
+    assert rw.text("<PartitionName>R&amp;D</PartitionName>") == "<PartitionName>LPAR-0002</PartitionName>"
+    assert rw.text("name=ERP,x=ERPX,y=ERP-DB2") == "name=LPAR-0003,x=ERPX,y=LPAR-0003-DB2"
