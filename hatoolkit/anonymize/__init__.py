@@ -6,6 +6,6 @@ format of a bundle; the map file makes pseudonyms stable across bundles and runs
 """
 
 from hatoolkit.anonymize.bundle import AnonymizeResult, anonymize_bundle
-from hatoolkit.anonymize.mapping import MapError, PseudonymMap, load_map
+from hatoolkit.anonymize.mapping import MapError, PseudonymMap, inverse, load_map
 
-__all__ = ["AnonymizeResult", "MapError", "PseudonymMap", "anonymize_bundle", "load_map"]
+__all__ = ["AnonymizeResult", "MapError", "PseudonymMap", "anonymize_bundle", "inverse", "load_map"]

@@ -30,7 +30,7 @@ from hatoolkit.anonymize.formats import (
     workbook_texts,
 )
 from hatoolkit.anonymize.mapping import PseudonymMap, load_map, save_map
-from hatoolkit.anonymize.rewrite import IP_RE, Rewriter, special_ip
+from hatoolkit.anonymize.rewrite import Rewriter
 
 
 @dataclass
@@ -68,6 +68,11 @@ def anonymize_bundle(bundle: str | Path, out: str | Path, map_path: str | Path |
         raise AnonymizeError("output folder exists and is not empty (choose a new one)", file=str(out))
     if dest.resolve().is_relative_to(src.resolve()):
         raise AnonymizeError("output folder must not be inside the bundle", file=str(out))
+    if map_path is not None:
+        where = Path(map_path).resolve()
+        if where.is_relative_to(src.resolve()) or where.is_relative_to(dest.resolve()):
+            raise AnonymizeError("keep the map outside the bundle and the output: it undoes the anonymisation",
+                                 file=str(map_path))
     pmap = load_map(map_path)
     result = AnonymizeResult(dest, Path(map_path) if map_path else None)
     files = _read_files(src, result)
@@ -88,7 +93,11 @@ def anonymize_bundle(bundle: str | Path, out: str | Path, map_path: str | Path |
     result.ambiguous = sorted(ambiguous)
     rw = Rewriter(pmap, ambiguous)
     universe = _universe(inv)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent if dest.parent.exists() else None))
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))  # same filesystem: rename is atomic
+    except OSError as exc:
+        raise AnonymizeError(f"cannot create the output folder: {exc.strerror or exc}", file=str(out)) from None
     try:
         for f in files:
             new_rel = rw.path(f.rel)
@@ -104,7 +113,6 @@ def anonymize_bundle(bundle: str | Path, out: str | Path, map_path: str | Path |
         result.residue = _residue(tmp, files, pmap, harvest, ambiguous)
         if dest.exists():
             dest.rmdir()
-        dest.parent.mkdir(parents=True, exist_ok=True)
         tmp.rename(dest)
     finally:
         if tmp.exists():
@@ -134,6 +142,9 @@ def _read_files(src: Path, result: AnonymizeResult) -> list[_File]:
             result.skipped.append((rel, "binary file hatoolkit cannot anonymise: not copied"))
             continue
         text, encoding = decode(data)
+        if text.lstrip().startswith(("hatoolkit_anonymize_map:", "# hatoolkit anonymisation map")):
+            result.skipped.append((rel, "an anonymisation map: never part of a shared bundle"))
+            continue
         kind = "csv" if suffix == ".csv" else "yaml" if suffix in YAML_SUFFIXES else "text"
         files.append(_File(rel, path, kind, text, encoding))
     return files
@@ -210,11 +221,3 @@ def _residue(root: Path, files: list[_File], pmap: PseudonymMap, harvest: hv.Har
 
 
 ALNUM = re.compile(r"[A-Za-z0-9]+")
-
-
-def original_ips(texts: list[str]) -> set[str]:
-    """Addresses a text holds that anonymisation rewrites (for tests and the residue report)."""
-    out = set()
-    for text in texts:
-        out.update(ip for ip in re.findall(IP_RE, text) if not special_ip(ip))
-    return out

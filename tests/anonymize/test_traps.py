@@ -231,3 +231,12 @@ def test_names_with_spaces_and_xml_escapes():
     assert rw.text("name=ERP DB,lpar_id=5") == "name=LPAR-0001,lpar_id=5"
     assert rw.text("<PartitionName>R&amp;D</PartitionName>") == "<PartitionName>LPAR-0002</PartitionName>"
     assert rw.text("name=ERP,x=ERPX,y=ERP-DB2") == "name=LPAR-0003,x=ERPX,y=LPAR-0003-DB2"
+
+
+def test_map_never_travels_with_the_bundle(trap_bundle, tmp_path):
+    with pytest.raises(HatoolkitError, match="outside"):
+        anonymize_bundle(trap_bundle, tmp_path / "o", trap_bundle / "map.yaml")
+    (trap_bundle / "old_map.yaml").write_text(PseudonymMap().to_yaml(), encoding="utf-8")
+    result = anonymize_bundle(trap_bundle, tmp_path / "o", tmp_path / "m.yaml")
+    assert ("old_map.yaml", "an anonymisation map: never part of a shared bundle") in result.skipped
+    assert not (tmp_path / "o" / "old_map.yaml").exists()
