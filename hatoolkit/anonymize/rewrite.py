@@ -124,7 +124,7 @@ class Rewriter:
         for part in rel.split("/"):
             part = PATH_IP_RE.sub(lambda m: m.group(0) if special_ip(m.group(0)) else self.pmap.ip_of(m.group(0)), part)
             hit = self.pmap.lookup(part)
-            out.append(hit if hit is not None else self._segments(part, allow_ambiguous=False))
+            out.append(hit if hit is not None else self._segments(part, allow_ambiguous=False, min_len=2))
         return "/".join(out)
 
     # ------------------------------------------------------------------ tokens
@@ -169,8 +169,12 @@ class Rewriter:
                 return ".".join([*head, self.pmap.lookup(suffix) or suffix])
         return None
 
-    def _segments(self, word: str, *, allow_ambiguous: bool) -> str:
-        """Known names made of whole `_`/`-`/`.` segments of a longer token, longest first."""
+    def _segments(self, word: str, *, allow_ambiguous: bool, min_len: int = 3) -> str:
+        """Known names made of whole `_`/`-`/`.` segments of a longer token, longest first.
+
+        In running text a two-letter name (MQ) is too likely a word to match inside a token; in a file
+        name (`MQ_ClientNetworkAdapter.xml`) it is what the file is about.
+        """
         pieces = SEGMENT_SPLIT.split(word)  # [seg, sep, seg, sep, ...]
         if len(pieces) == 1:
             return self._values(word)
@@ -182,7 +186,7 @@ class Rewriter:
                 if (j - i) % 2 == 0 or ((j - i) == len(pieces) and i == 0):
                     continue  # must start and end on a segment; the whole token was tried already
                 candidate = "".join(pieces[i:j])
-                hit = self.pmap.lookup(candidate) if len(candidate) >= 3 else None
+                hit = self.pmap.lookup(candidate) if len(candidate) >= min_len else None
                 if hit is not None and (allow_ambiguous or candidate.upper() not in self.ambiguous):
                     out.append(hit)
                     i = j
