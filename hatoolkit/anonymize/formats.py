@@ -156,19 +156,32 @@ class Universe:
         self.systems = sorted(systems)
 
     def expand(self, pattern: str) -> list[str] | None:
-        """Concrete `SYS/PART` (or `PART`, `SYS`) entries matched by a glob; None if not a glob."""
+        """Concrete `SYS/PART[/REST]` (or `PART`, `SYS`) entries a glob matches; None if not a glob.
+
+        A part that is exactly `*` stays `*` (it also matches findings with no partition); a rest after
+        the second `/` (a resource such as `ent*`) is kept as written.
+        """
         if not GLOB_CHARS & set(pattern):
             return None
-        if "/" in pattern:
-            sys_pat, _, part_pat = pattern.partition("/")
-            hits = [(s, p) for s, p in self.pairs if fnmatch.fnmatchcase(s, sys_pat) and
-                    fnmatch.fnmatchcase(p, part_pat)]
-            keep_sys = sys_pat if not (GLOB_CHARS & set(sys_pat)) or sys_pat == "*" else None
-            out = [f"{keep_sys if keep_sys is not None else s}/{p}" for s, p in hits]
-            return list(dict.fromkeys(out))
-        parts = [p for _, p in self.pairs if fnmatch.fnmatchcase(p, pattern)]
-        systems = [s for s in self.systems if fnmatch.fnmatchcase(s, pattern)]
-        return list(dict.fromkeys(parts + systems))
+        parts = pattern.split("/", 2)
+        if len(parts) == 1:
+            if pattern == "*":
+                return ["*"]
+            found = [p for _, p in self.pairs if fnmatch.fnmatchcase(p, pattern)]
+            found += [s for s in self.systems if fnmatch.fnmatchcase(s, pattern)]
+            return list(dict.fromkeys(found))
+        sys_pat, part_pat = parts[0], parts[1]
+        rest = "/" + parts[2] if len(parts) == 3 else ""
+        systems = [sys_pat] if sys_pat == "*" or not GLOB_CHARS & set(sys_pat) else \
+            [s for s in sorted(set(self.systems) | {s for s, _ in self.pairs}) if fnmatch.fnmatchcase(s, sys_pat)]
+        out = []
+        for system in systems:
+            if part_pat == "*" or not GLOB_CHARS & set(part_pat):
+                out.append(f"{system}/{part_pat}{rest}")
+                continue
+            out += [f"{system}/{p}{rest}" for s, p in self.pairs
+                    if (system == "*" or s == system) and fnmatch.fnmatchcase(p, part_pat)]
+        return list(dict.fromkeys(out))
 
 
 def rewrite_yaml(text: str, rw: Rewriter, universe: Universe, display: str) -> str:
@@ -180,7 +193,7 @@ def rewrite_yaml(text: str, rw: Rewriter, universe: Universe, display: str) -> s
         raise AnonymizeError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=display,
                              line=mark.line + 1 if mark else None) from None
     counter = [0]
-    new = _walk(data, rw, universe, counter)
+    new = _unmarked(_walk(data, rw, universe, counter))
     head = "# anonymised by hatoolkit: names replaced, name patterns expanded to the names they matched\n"
     return head + yaml.safe_dump(new, sort_keys=False, allow_unicode=True, default_flow_style=False)
 
@@ -193,6 +206,8 @@ def _walk(node: Any, rw: Rewriter, universe: Universe, counter: list[int]) -> An
                 out[key] = _person(value, rw)
                 continue
             new_value = _walk(value, rw, universe, counter)
+            if isinstance(value, str) and isinstance(new_value, list):
+                out.setdefault(_EXPANDED, set()).add(key)
             for new_key in _expand_scalar(key, rw, universe, counter) if isinstance(key, str) else [key]:
                 out[new_key] = new_value
         return out
@@ -201,6 +216,8 @@ def _walk(node: Any, rw: Rewriter, universe: Universe, counter: list[int]) -> An
         for item in node:
             if isinstance(item, str):
                 items.extend(_expand_scalar(item, rw, universe, counter))
+            elif isinstance(item, dict):
+                items.extend(_variants(_walk(item, rw, universe, counter)))
             else:
                 items.append(_walk(item, rw, universe, counter))
         return items
@@ -210,18 +227,39 @@ def _walk(node: Any, rw: Rewriter, universe: Universe, counter: list[int]) -> An
     return node
 
 
+def _unmarked(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _unmarked(v) for k, v in node.items() if k is not _EXPANDED}
+    if isinstance(node, list):
+        return [_unmarked(v) for v in node]
+    return node
+
+
+def _variants(entry: dict[Any, Any]) -> list[dict[Any, Any]]:
+    """A list entry (a waiver) whose pattern matched several names becomes one entry per name."""
+    for key, value in entry.items():
+        if isinstance(value, list) and isinstance(entry.get(_EXPANDED), set) and key in entry[_EXPANDED]:
+            base = {k: v for k, v in entry.items() if k != _EXPANDED}
+            return [v for one in value for v in _variants({**base, key: one, _EXPANDED: entry[_EXPANDED] - {key}})]
+    return [{k: v for k, v in entry.items() if k != _EXPANDED}]
+
+
+_EXPANDED = object()  # marks, inside a walked mapping, the keys whose single pattern became a list
+
+
 def _expand_scalar(text: str, rw: Rewriter, universe: Universe, counter: list[int]) -> list[str]:
     matches = universe.expand(text)
     if matches is None:  # a name, a SYS/PART pair, or any other text: names stand in every part
-        parts = text.split("/")
-        if len(parts) <= 2 and all(rw.pmap.lookup(p.strip()) is not None for p in parts):
-            return ["/".join(rw.pmap.lookup(p.strip()) or p for p in parts)]
-        return [rw.text(text)]
+        if "/" in text and " " not in text.strip():
+            return ["/".join(rw.pmap.lookup(p) or rw.text(p) for p in text.split("/"))]
+        hit = rw.pmap.lookup(text.strip())
+        return [hit] if hit is not None else [rw.text(text)]
     if not matches:
         counter[0] += 1  # a pattern that matches nothing still matches nothing, and says nothing
         prefix = text.partition("/")[0] + "/" if "/" in text else ""
         return [f"{_name(prefix[:-1], rw)}/NOMATCH-{counter[0]}" if prefix else f"NOMATCH-{counter[0]}"]
-    return ["/".join(_name(part, rw) for part in m.split("/", 1)) for m in matches]
+    return ["/".join(_name(part, rw) if i < 2 else rw.text(part) for i, part in enumerate(m.split("/")))
+            for m in matches]
 
 
 def _person(value: str, rw: Rewriter) -> str:

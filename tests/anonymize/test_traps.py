@@ -240,3 +240,42 @@ def test_map_never_travels_with_the_bundle(trap_bundle, tmp_path):
     result = anonymize_bundle(trap_bundle, tmp_path / "o", tmp_path / "m.yaml")
     assert ("old_map.yaml", "an anonymisation map: never part of a shared bundle") in result.skipped
     assert not (tmp_path / "o" / "old_map.yaml").exists()
+
+
+WAIVERS = """# who accepted what
+waivers:
+  - check: HA203
+    resource: Alpha/NIM
+    owner: j.kowalski
+    reason: NIM keeps its own adapter; rebuilt on Alpha from mksysb
+    expires: 2027-03-31
+  - check: HA207
+    resource: Alpha/*-VIOS2/ent*
+    owner: a.nowak@example.com
+    reason: firewall
+    expires: 2026-10-31
+  - check: HA208
+    resource: "*/[1d]*"
+    owner: a.nowak
+    reason: both of them
+    expires: 2026-10-31
+"""
+
+
+def test_waivers_patterns_and_owners(trap_bundle, tmp_path):
+    import yaml
+
+    (trap_bundle / "waivers.yaml").write_text(WAIVERS, encoding="utf-8")
+    anonymize_bundle(trap_bundle, tmp_path / "o", tmp_path / "m.yaml")
+    pmap = load_map(tmp_path / "m.yaml")
+    text = (tmp_path / "o" / "waivers.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)["waivers"]
+    sys_a, nim, vios2 = pmap.lookup("Alpha"), pmap.lookup("NIM"), pmap.lookup("Alpha-VIOS2")
+    assert data[0]["resource"] == f"{sys_a}/{nim}" and f"{nim} keeps its own adapter; rebuilt on {sys_a}" in \
+        data[0]["reason"]
+    assert data[1]["resource"] == f"{sys_a}/{vios2}/ent*" and data[1]["owner"].endswith(".example")
+    assert "@" in data[1]["owner"] and "nowak" not in text and "kowalski" not in text
+    # One waiver whose pattern matched two partitions becomes two waivers, in order, same fields.
+    assert [w["resource"] for w in data[2:]] == [f"*/{pmap.lookup('1')}", f"*/{pmap.lookup('default')}"]
+    assert all(w["check"] == "HA208" and w["reason"] == "both of them" for w in data[2:])
+    assert data[2]["owner"] == data[3]["owner"] == pmap.lookup("a.nowak") != data[0]["owner"]
