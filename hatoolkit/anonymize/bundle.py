@@ -28,6 +28,7 @@ from hatoolkit.anonymize.formats import (
     rewrite_workbook,
     rewrite_yaml,
     workbook_texts,
+    yaml_data,
 )
 from hatoolkit.anonymize.mapping import PseudonymMap, load_map, save_map
 from hatoolkit.anonymize.rewrite import Rewriter
@@ -86,6 +87,8 @@ def anonymize_bundle(bundle: str | Path, out: str | Path, map_path: str | Path |
         texts = workbook_texts(f.book) if f.kind == "workbook" else [f.text]
         for text in texts:
             hv.from_text(text, harvest)
+        if f.kind == "yaml":
+            hv.from_yaml(yaml_data(f.text), harvest)
         if f.kind == "csv" and f.text:
             hv.from_header(f.text.split("\n", 1)[0].split(","), harvest)
     _extend(pmap, harvest)

@@ -184,6 +184,14 @@ class Universe:
         return list(dict.fromkeys(out))
 
 
+def yaml_data(text: str) -> Any:
+    """Parsed YAML for the harvest (None when it does not parse: rewriting reports that with its line)."""
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return None
+
+
 def rewrite_yaml(text: str, rw: Rewriter, universe: Universe, display: str) -> str:
     """plan.yaml / waivers.yaml (and any YAML): globs expanded, names rewritten; comments dropped."""
     try:

@@ -180,6 +180,33 @@ def from_text(text: str, harvest: Harvest) -> None:
     harvest.words.update(XML_TAG_RE.findall(text[:2_000_000]))
 
 
+YAML_NAME_KEYS = frozenset({"resource", "destination", "preemptible", "critical", "include", "exclude", "assign"})
+SLASH_NAME_RE = re.compile(r"^([^/\s*?\[\]]+)/([^/\s*?\[\]]+)(?:/.*)?$")
+
+
+def from_yaml(data: object, harvest: Harvest, under: str = "") -> None:
+    """`SYS/PART` in plan.yaml and waivers.yaml name a system and a partition even when no capture does."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if under in YAML_NAME_KEYS and isinstance(key, str):
+                _slash_names(key, harvest)
+            if str(key) in YAML_NAME_KEYS and isinstance(value, str):
+                _slash_names(value, harvest)
+            from_yaml(value, harvest, str(key))
+    elif isinstance(data, list):
+        for item in data:
+            if under in YAML_NAME_KEYS and isinstance(item, str):
+                _slash_names(item, harvest)
+            from_yaml(item, harvest, under)
+
+
+def _slash_names(text: str, harvest: Harvest) -> None:
+    m = SLASH_NAME_RE.match(text.strip())
+    if m:
+        harvest.add("system", m.group(1))
+        harvest.add("partition", m.group(2))
+
+
 def from_path(rel: str, harvest: Harvest) -> None:
     """Folder conventions name things: hmc/<hmc>/, vios/<system>/<vios>/, ibmi/<system>/<partition>/."""
     parts = rel.split("/")

@@ -259,6 +259,11 @@ waivers:
     owner: a.nowak
     reason: both of them
     expires: 2026-10-31
+  - check: HA208
+    resource: Alpha/GHOST-1
+    owner: a.nowak
+    reason: GHOST-1 is only named here
+    expires: 2026-10-31
 """
 
 
@@ -276,6 +281,7 @@ def test_waivers_patterns_and_owners(trap_bundle, tmp_path):
     assert data[1]["resource"] == f"{sys_a}/{vios2}/ent*" and data[1]["owner"].endswith(".example")
     assert "@" in data[1]["owner"] and "nowak" not in text and "kowalski" not in text
     # One waiver whose pattern matched two partitions becomes two waivers, in order, same fields.
-    assert [w["resource"] for w in data[2:]] == [f"*/{pmap.lookup('1')}", f"*/{pmap.lookup('default')}"]
-    assert all(w["check"] == "HA208" and w["reason"] == "both of them" for w in data[2:])
+    assert [w["resource"] for w in data[2:4]] == [f"*/{pmap.lookup('1')}", f"*/{pmap.lookup('default')}"]
+    assert all(w["check"] == "HA208" and w["reason"] == "both of them" for w in data[2:4])
+    assert "GHOST" not in text and data[4]["resource"] == f"{sys_a}/{pmap.lookup('GHOST-1')}"  # named only here
     assert data[2]["owner"] == data[3]["owner"] == pmap.lookup("a.nowak") != data[0]["owner"]
