@@ -293,6 +293,37 @@ def cmd_collect(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _anonymize_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("bundle", help="bundle folder to anonymise (left untouched)")
+    p.add_argument("--out", required=True, help="folder to write the anonymised bundle to (new or empty)")
+    p.add_argument("--map", dest="map_file", help="pseudonym map (YAML) to reuse and extend; keep it private. "
+                   "Without it pseudonyms are not kept between runs")
+
+
+@command("anonymize", _anonymize_args)
+def cmd_anonymize(args: argparse.Namespace) -> int:
+    """Write a copy of a bundle with names, IPs, MACs, WWPNs and serials replaced consistently."""
+    from hatoolkit.anonymize import anonymize_bundle
+
+    result = anonymize_bundle(args.bundle, args.out, args.map_file)
+    for rel, reason in result.skipped:
+        print(f"not copied: {rel}: {reason}", file=sys.stderr)
+    if result.ambiguous:
+        print(f"note: names that are also ordinary words were replaced only where a name stands: "
+              f"{', '.join(result.ambiguous[:20])}", file=sys.stderr)
+    if not args.map_file:
+        print("note: no --map given: the pseudonyms are not saved and may differ next time", file=sys.stderr)
+    print(f"wrote {len(result.files)} files to {args.out}; {result.added} new pseudonyms"
+          + (f" (map {args.map_file})" if args.map_file else ""))
+    if result.residue:
+        for rel, ident in result.residue[:50]:
+            print(f"warning: {rel}: original identifier {ident!r} still present", file=sys.stderr)
+        print(f"hatoolkit: {len(result.residue)} original identifier(s) remain: review before sharing",
+              file=sys.stderr)
+        return 1
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hatoolkit", description="High-availability audit of PowerVM estates.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")

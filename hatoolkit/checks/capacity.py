@@ -126,8 +126,9 @@ def _shortfall_row(fa: FailoverAnalysis, sc: Scenario, p: Placement, dim: str, t
                      preemptible_proc_units=_sum(p, "proc_units_preemptible") if v.preempt else 0.0,
                      cod_proc_units=_sum(p, "proc_units_cod") if v.cod else 0.0,
                      minimum_demand_proc_units=minimum.demand_proc_units)
-        if scale:
-            need += f" (scaled x{scale} for per-core performance)"
+        if scale:  # "1.3" for one destination, "PRD-2:1.08;PRD-3:0.9" for several
+            per = ", ".join(f"{f} on {name}" if name else f for name, _, f in (s.rpartition(":") for s in scale.split(";")))
+            need += f" (scaled by {per} for per-core performance)"
     else:
         need, have = _gb(p.demand_mem_mb), _gb(p.supply_mem_mb)
         parts = dict(demand_mem_mb=p.demand_mem_mb, supply_mem_mb=p.supply_mem_mb,
