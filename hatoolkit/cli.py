@@ -48,8 +48,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from hatoolkit.ingest import load_inventory
     from hatoolkit.report.text import inventory_json, inventory_text
 
+    plan = _load_plan(args)  # a broken plan.yaml or waivers.yaml is the one error, with its file and line
     inv = load_inventory(args.bundle)
     sys.stdout.write(inventory_json(inv) + "\n" if args.format == "json" else inventory_text(inv))
+    if plan.waivers and args.format == "text":
+        print(f"Waivers: {len(plan.waivers)} in {plan.waivers[0].source.rsplit(':', 1)[0]} (valid)")
     used = inv.files["status"].isin(("parsed", "partial")).any()
     if not used:
         print(f"hatoolkit: error: {args.bundle}: no usable capture in the bundle", file=sys.stderr)

@@ -28,6 +28,20 @@ def test_validate_text(capsys):
     code, out, err = run(capsys, "validate", SAMPLE)
     assert code == 0 and not err
     assert "Managed systems" in out and "PRD-1" in out and "Data gaps" in out
+    assert "Waivers: 3 in waivers.yaml (valid)" in out
+
+
+def test_validate_checks_the_bundle_waivers_and_plan(capsys, tmp_path):
+    import shutil
+
+    shutil.copytree(SAMPLE, tmp_path / "b")
+    (tmp_path / "b" / "waivers.yaml").write_text("waivers:\n  - check: HA101\n    bogus: 1\n")
+    code, out, err = run(capsys, "validate", str(tmp_path / "b"))
+    assert code == 2 and not out and err.count("\n") == 1 and "waivers.yaml:3" in err and "bogus" in err
+    (tmp_path / "b" / "waivers.yaml").unlink()
+    (tmp_path / "b" / "plan.yaml").write_text("sizing: biggest\n")
+    code, out, err = run(capsys, "validate", str(tmp_path / "b"))
+    assert code == 2 and "plan.yaml:1" in err
 
 
 def test_validate_json_shape(capsys):

@@ -94,6 +94,16 @@ def test_a_waiver_whose_check_did_not_run_is_not_called_stale(sample_inventory):
     assert status["state"].tolist() == ["not evaluated", "expired", "not evaluated"]
 
 
+def test_an_expired_waiver_is_reported_whatever_concerns_were_asked_for(sample_inventory):
+    plan = bundle_plan(SAMPLE).with_waivers(bundle_waivers(SAMPLE))
+    findings, coverage = run_checks(sample_inventory, plan, families=["capacity"])
+    assert set(findings["family"]) == {"capacity", "inputs"}
+    assert findings.loc[findings["family"] == "inputs", "check_id"].tolist() == ["HA010"]  # MQ's lapsed waiver
+    assert "HA011" in set(coverage["check_id"]) and "HA011" not in set(findings["check_id"])  # not run: not stale
+    bare, _ = run_checks(sample_inventory, bundle_plan(SAMPLE), families=["capacity"])
+    assert set(bare["family"]) == {"capacity"}  # no waivers: the waiver checks are not added
+
+
 def test_the_first_waiver_in_force_wins_and_an_expired_one_does_not_cover(sample_inventory):
     text = ("waivers:\n"
             "  - {check: HA207, resource: PRD-1/MQ, owner: old, reason: lapsed, expires: 2026-01-01}\n"
