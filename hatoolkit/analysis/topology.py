@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import networkx as nx
 import pandas as pd
@@ -118,13 +119,14 @@ def _judge(views: dict[str, nx.DiGraph], idom: dict[str, dict[str, str]], need: 
 
 def _guest_frame(guests: pd.DataFrame, needs: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     acc: dict[tuple[str, int], dict[str, object]] = {}
-    for r in needs.itertuples(index=False):
-        a = acc.setdefault((r.system, int(r.lpar_id)), {"statuses": set(), "certain": set(), "possible": set(),
-                                                        "unknown": set(), "n": 0})
-        a["statuses"].add(r.status)  # type: ignore[union-attr]
-        a["certain"].update(r.certain)  # type: ignore[union-attr]
-        a["possible"].update(r.possible)  # type: ignore[union-attr]
-        a["unknown"].update(r.unknown)  # type: ignore[union-attr]
+    cols = ("system", "lpar_id", "status", "certain", "possible", "unknown")
+    for system, lpar_id, status, certain, possible, unknown in zip(*(needs[c] for c in cols), strict=True):
+        a = acc.setdefault((system, int(lpar_id)), {"statuses": set(), "certain": set(), "possible": set(),
+                                                    "unknown": set(), "n": 0})
+        a["statuses"].add(status)  # type: ignore[union-attr]
+        a["certain"].update(certain)  # type: ignore[union-attr]
+        a["possible"].update(possible)  # type: ignore[union-attr]
+        a["unknown"].update(unknown)  # type: ignore[union-attr]
         a["n"] += 1  # type: ignore[operator]
     rows = []
     for r in guests.itertuples(index=False):
@@ -177,20 +179,33 @@ def components(inv: Inventory, plan: Plan) -> pd.DataFrame:
     ints = {"n_guests": "Int64", "n_critical": "Int64", "n_possible": "Int64"}
     if sp.empty:
         return pd.DataFrame(columns=cols).astype(ints)
-    crit = {(s, p) for s, p in zip(sp["system"], sp["partition"], strict=True) if plan.is_critical(str(s), str(p))}
+    # One pass over the rows (tens of thousands of components in a large estate: no frame per component).
+    acc: dict[str, dict[str, Any]] = {}
+    critical_of: dict[tuple[str, str], bool] = {}
+    columns = ("component", "component_kind", "component_label", "component_system", "component_owner", "system",
+               "partition", "need_label", "certainty")
+    for comp, kind, label, csys, owner, system, part, need, certainty in zip(*(sp[c] for c in columns), strict=True):
+        a = acc.get(comp)
+        if a is None:
+            a = acc[comp] = {"component": comp, "kind": kind, "label": label, "system": csys, "owner": owner,
+                             "guests": set(), "needs": set(), "critical": set(), "possible_guests": set()}
+        guest = f"{system}/{part}"
+        if certainty == "certain":
+            a["guests"].add(guest)
+            a["needs"].add(f"{part}: {need}")
+            key = (system, part)
+            if key not in critical_of:
+                critical_of[key] = plan.is_critical(str(system), str(part))
+            if critical_of[key]:
+                a["critical"].add(guest)
+        else:
+            a["possible_guests"].add(guest)
     rows = []
-    for comp, grp in sp.groupby("component", sort=False):
-        sure = grp[grp["certainty"] == "certain"]
-        maybe = grp[grp["certainty"] == "possible"]
-        guests = tuple(sorted(set(sure["system"] + "/" + sure["partition"].astype("str"))))
-        possible = tuple(sorted(set(maybe["system"] + "/" + maybe["partition"].astype("str")) - set(guests)))
-        first = grp.iloc[0]
-        critical = tuple(sorted(f"{s}/{p}" for s, p in set(zip(sure["system"], sure["partition"], strict=True))
-                                if (s, p) in crit))
-        rows.append({"component": comp, "kind": first["component_kind"], "label": first["component_label"],
-                     "system": first["component_system"], "owner": first["component_owner"], "guests": guests,
-                     "n_guests": len(guests),
-                     "needs": tuple(sorted(set(sure["partition"].astype("str") + ": " + sure["need_label"]))),
+    for a in acc.values():
+        guests = tuple(sorted(a["guests"]))
+        possible = tuple(sorted(a["possible_guests"] - a["guests"]))
+        critical = tuple(sorted(a["critical"]))
+        rows.append({**a, "guests": guests, "n_guests": len(guests), "needs": tuple(sorted(a["needs"])),
                      "critical": critical, "n_critical": len(critical), "possible_guests": possible,
                      "n_possible": len(possible)})
     frame = pd.DataFrame(rows, columns=cols).astype(ints)

@@ -126,14 +126,17 @@ def live_region(g: nx.DiGraph, source: str) -> set[str]:
     down = descendants(g, source) | {source}
     if SINK not in down:
         return set()
-    pred = g._pred
-    up, stack = {SINK}, [SINK]
+    # Walk back from the region's own edges into SINK, not from SINK's predecessors: SINK is the
+    # end of every path in the estate, and scanning all of them per need made this quadratic.
+    succ, pred = g._succ, g._pred
+    stack = [v for v in down if SINK in succ[v]]
+    up = set(stack)
     while stack:
         for v in pred[stack.pop()]:
             if v in down and v not in up:
                 up.add(v)
                 stack.append(v)
-    return up - {SINK}
+    return up
 
 
 def cutting_components(g: nx.DiGraph, idom: dict[str, str], source: str) -> set[str]:

@@ -30,12 +30,15 @@ FAILOVER_MODES = frozenset({"auto", "standby", "sharing"})
 def _groups(inv: Inventory) -> list[tuple[tuple[str, str, int], pd.DataFrame, pd.DataFrame]]:
     """Per (system, vswitch, VLAN): the SEAs bridging it and the trunk adapters of uncaptured VIOS (shared by HA405-410)."""
     sv = seas.sea_vlans(inv)
-    out = []
-    for key, grp in sv.groupby(["system", "vswitch", "vlan_id"], sort=True):
-        known = grp[grp["sea"].notna()].drop_duplicates(["vios_lpar_id", "sea"])
-        blind = grp[grp["sea"].isna()]
-        out.append((key, known, blind))
-    return out
+    keys = ["system", "vswitch", "vlan_id"]
+    # Split and de-duplicate once for the whole estate, then only cut per group (thousands of VLANs).
+    has_sea = sv["sea"].notna()
+    known_all = sv[has_sea].drop_duplicates([*keys, "vios_lpar_id", "sea"])
+    known_by = dict(iter(known_all.groupby(keys, sort=False))) if not known_all.empty else {}
+    blind_by = dict(iter(sv[~has_sea].groupby(keys, sort=False))) if (~has_sea).any() else {}
+    empty = sv.iloc[0:0]
+    group_keys = sorted(set(known_by) | set(blind_by))
+    return [(key, known_by.get(key, empty), blind_by.get(key, empty)) for key in group_keys]
 
 
 def _vlan_text(vswitch: str, vlans: list[int]) -> str:
