@@ -92,11 +92,13 @@ def waiver_expired(inv: Inventory, plan: Plan, findings: pd.DataFrame, coverage:
     lapsed, st = _waivers(plan, status, "expired")
     if not lapsed:
         return outcome(len(plan.waivers))
+    ran = set(coverage["check_id"]) if not coverage.empty else set()
     frame = pd.DataFrame({
         "system": [w.system for w in lapsed],
         "resource": [w.label for w in lapsed],
         "message": [f"waiver of {w.check} for {w.resource} by {w.owner} ({w.source}) expired on "
-                    f"{w.expires.isoformat()}; {n} finding(s) it covered count again"
+                    f"{w.expires.isoformat()}; "
+                    + (f"{n} finding(s) it covered count again" if w.check in ran else f"{w.check} did not run in this audit")
                     for w, n in zip(lapsed, st["findings"], strict=True)],
         "evidence": [evidence(waiver=w.source, owner=w.owner, expires=w.expires.isoformat(),
                               reason=w.reason.replace('"', "'"), findings=n)

@@ -98,7 +98,9 @@ def test_an_expired_waiver_is_reported_whatever_concerns_were_asked_for(sample_i
     plan = bundle_plan(SAMPLE).with_waivers(bundle_waivers(SAMPLE))
     findings, coverage = run_checks(sample_inventory, plan, families=["capacity"])
     assert set(findings["family"]) == {"capacity", "inputs"}
-    assert findings.loc[findings["family"] == "inputs", "check_id"].tolist() == ["HA010"]  # MQ's lapsed waiver
+    lapsed = findings[findings["family"] == "inputs"]
+    assert lapsed["check_id"].tolist() == ["HA010"]  # MQ's lapsed waiver, of a mobility check that did not run
+    assert lapsed["message"].iloc[0].endswith("HA207 did not run in this audit")
     assert "HA011" in set(coverage["check_id"]) and "HA011" not in set(findings["check_id"])  # not run: not stale
     bare, _ = run_checks(sample_inventory, bundle_plan(SAMPLE), families=["capacity"])
     assert set(bare["family"]) == {"capacity"}  # no waivers: the waiver checks are not added
