@@ -24,6 +24,9 @@ def changes_by_area(d: Drift | None) -> go.Figure:
         fig.add_trace(go.Bar(y=labels, x=xs, orientation="h", name=kind, marker={"color": theme.DRIFT_COLORS[kind]},
                              hovertemplate=f"%{{y}}: %{{x}} {kind}<extra></extra>"))
     fig.update_layout(yaxis={"categoryorder": "array", "categoryarray": list(reversed(labels))})
+    top = max((max(t.x) for t in fig.data if len(t.x)), default=0)
+    if top <= 10:  # whole findings only: no 0, 1, 1, 2, 2 ticks from half steps
+        fig.update_xaxes(dtick=1)
     if d.findings.empty:
         empty_note(fig, "No finding changed since the baseline")
     return key_chart(fig, "drift_by_area", f"Since {d.old}: {d.headline()}")
