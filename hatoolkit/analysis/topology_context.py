@@ -128,7 +128,7 @@ class Context:
         name = self.names.get((system, vios_id), f"lpar {vios_id}")
         port = self.b.node(f"port:{system}/{vios_id}/{device}", "port", f"{system}/{name} {device}", system=system,
                            owner=self.label(system, vios_id))
-        if self.b.g.out_degree(port):
+        if self.b.has_out(port):
             return port
         location = physloc or self.port_physloc.get((system, vios_id, device)) or self.net_physloc.get(
             (system, vios_id, device))

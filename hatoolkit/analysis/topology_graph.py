@@ -30,25 +30,44 @@ FAILABLE_KINDS = frozenset({"vios", "ibmi_host", "port", "adapter", "hea_port", 
 
 
 class Builder:
-    """Accumulates nodes (with kind, label, component) and edges (with the views they belong to)."""
+    """Accumulates nodes (with kind, label, component) and edges (with the views they belong to).
+
+    Plain dicts while building, graphs once at the end: a 1,000-system estate has hundreds of
+    thousands of edges, and networkx's per-call API (and re-scanning the edges per view) cost
+    seconds. Node and edge order are the order of first insertion, as networkx would keep them.
+    """
 
     def __init__(self) -> None:
-        self.g = nx.DiGraph()
-        self.g.add_node(SINK, kind="sink", label="LAN / storage", component=SINK, failable=False, system=None, owner=None)
+        self.nodes: dict[str, dict[str, object]] = {}
+        self.succ: dict[str, dict[str, set[str]]] = {}
+        self.order: list[tuple[str, str]] = []  # edges in the order first added (networkx's predecessor order)
+        self._graph: nx.DiGraph | None = None
+        self.nodes[SINK] = {"kind": "sink", "label": "LAN / storage", "component": SINK, "failable": False,
+                            "system": None, "owner": None}
+        self.succ[SINK] = {}
 
     def node(self, nid: str, kind: str, label: str, *, system: str | None = None, component: str | None = None,
              owner: str | None = None) -> str:
-        if nid not in self.g:
-            self.g.add_node(nid, kind=kind, label=label, system=system, component=component or nid, owner=owner,
-                            failable=kind in FAILABLE_KINDS)
+        if nid not in self.nodes:
+            self.nodes[nid] = {"kind": kind, "label": label, "system": system, "component": component or nid,
+                               "owner": owner, "failable": kind in FAILABLE_KINDS}
+            self.succ[nid] = {}
         return nid
 
     def edge(self, u: str, v: str, view: str = "both") -> None:
-        views = {"opt", "pes"} if view == "both" else {view}
-        if self.g.has_edge(u, v):
-            self.g.edges[u, v]["views"] = self.g.edges[u, v]["views"] | views
+        out = self.succ[u]
+        views = out.get(v)
+        if views is None:
+            out[v] = {"opt", "pes"} if view == "both" else {view}
+            self.order.append((u, v))
+        elif view == "both":
+            views.update(VIEWS)
         else:
-            self.g.add_edge(u, v, views=frozenset(views))
+            views.add(view)
+
+    def has_out(self, nid: str) -> bool:
+        """Whether `nid` already has an edge (its paths were built once, by an earlier need)."""
+        return bool(self.succ[nid])
 
     def unknown(self, reason: str, system: str | None = None) -> str:
         """A dead end in the pessimistic view, a way through in the optimistic one; labelled with what is missing."""
@@ -60,15 +79,41 @@ class Builder:
         """A partition's node for one context it serves; all copies share `component`."""
         return self.node(f"{component}@{context}", kind, label, system=system, component=component, owner=owner)
 
+    @property
+    def g(self) -> nx.DiGraph:
+        """The whole graph (every edge with its `views`), built once after the builders are done."""
+        if self._graph is None:
+            self._graph = _digraph(self.nodes, {u: {v: {"views": frozenset(vs)} for v, vs in out.items()}
+                                                for u, out in self.succ.items()}, self.order)
+        return self._graph
+
     def views(self) -> dict[str, nx.DiGraph]:
-        out = {}
-        for view in VIEWS:
-            edges = [(u, v) for u, v, views in self.g.edges(data="views") if view in views]
-            h = nx.DiGraph()
-            h.add_nodes_from(self.g.nodes(data=True))
-            h.add_edges_from(edges)
-            out[view] = h
-        return out
+        return {view: _digraph(self.nodes, {u: {v: {} for v, vs in out.items() if view in vs}
+                                            for u, out in self.succ.items()})
+                for view in VIEWS}
+
+
+def _digraph(nodes: dict[str, dict[str, object]], succ: dict[str, dict[str, dict[str, object]]],
+             order: list[tuple[str, str]] | None = None) -> nx.DiGraph:
+    """A DiGraph from adjacency dicts in one go (what add_nodes_from/add_edges_from would build, minus their overhead).
+
+    `succ` lists every node (in node order) with its successors in edge order; each node gets its
+    own copy of its attributes, as add_nodes_from gives it. Predecessors follow `order` (the edges in
+    the order they were added) when given, else the successor lists.
+    """
+    g = nx.DiGraph()
+    pred: dict[str, dict[str, dict[str, object]]] = {n: {} for n in nodes}
+    if order is None:
+        for u, out in succ.items():
+            for v, data in out.items():
+                pred[v][u] = data
+    else:
+        for u, v in order:
+            pred[v][u] = succ[u][v]
+    g._node.update((n, dict(attrs)) for n, attrs in nodes.items())
+    g._succ.update(succ)  # _adj is _succ in a DiGraph
+    g._pred.update(pred)
+    return g
 
 
 def post_dominators(g: nx.DiGraph) -> dict[str, str]:

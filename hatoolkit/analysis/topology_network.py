@@ -159,7 +159,7 @@ class Network:
         nid = f"ifc:{system}/{partition}/{address}"
         if ifc.line_description == VIRTUAL_IP_LINE:
             node = ctx.b.node(nid, "vipa", f"{ctx.label(system, lpar_id)} virtual IP {address}", system=system)
-            if ctx.b.g.out_degree(node):
+            if ctx.b.has_out(node):
                 return node
             prefs = ifc.preferred_interfaces if isinstance(ifc.preferred_interfaces, tuple) else None
             if ifc.proxy_arp_enabled is pd.NA or pd.isna(ifc.proxy_arp_enabled):
@@ -178,7 +178,7 @@ class Network:
             return node
         node = ctx.b.node(nid, "interface", f"{ctx.label(system, lpar_id)} {address} on {ifc.line_description}",
                           system=system)
-        if not ctx.b.g.out_degree(node) and str(ifc.status).upper() == "ACTIVE":
+        if not ctx.b.has_out(node) and str(ifc.status).upper() == "ACTIVE":
             ctx.b.edge(node, self._line(system, partition, ifc, lpar_id))
         return node
 
@@ -186,7 +186,7 @@ class Network:
         ctx = self.ctx
         nid = ctx.b.node(f"line:{system}/{partition}/{ifc.line_description}", "line",
                          f"{ctx.label(system, lpar_id)} line {ifc.line_description}", system=system)
-        if ctx.b.g.out_degree(nid):
+        if ctx.b.has_out(nid):
             return nid
         kind = ifc.port_kind
         owner = ctx.label(system, lpar_id)

@@ -48,7 +48,7 @@ def hdisk_path(ctx: Context, system: str, vios_id: int, hdisk: str, into: str) -
     disk = ctx.b.node(f"hdisk:{system}/{vios_id}/{hdisk}", "hdisk", f"{ctx.label(system, vios_id)} {hdisk}", system=system,
                       owner=ctx.label(system, vios_id))
     ctx.b.edge(vios, disk)
-    if ctx.b.g.out_degree(disk):
+    if ctx.b.has_out(disk):
         return
     if (system, vios_id) not in ctx.path_data:
         ctx.b.edge(disk, ctx.b.unknown(f"MPIO paths of {ctx.label(system, vios_id)} not captured (lspath)", system))
