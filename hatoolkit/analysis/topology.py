@@ -26,7 +26,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from hatoolkit.analysis.topology_context import Context
+from hatoolkit.analysis.topology_context import Context, records
 from hatoolkit.analysis.topology_graph import (
     SINK,
     VIEWS,
@@ -83,7 +83,7 @@ def topology(inv: Inventory, plan: Plan) -> Topology:
     net = Network(ctx)
     guests = _guests(inv, plan)
     owned: list[tuple[object, list[tuple[str, str, str]]]] = []
-    for r in guests.itertuples(index=False):
+    for r in records(guests):
         lpar_id = int(r.lpar_id)
         needs = storage_needs(ctx, r.system, lpar_id) + net.lan_needs(r.system, lpar_id)
         node = ctx.b.node(f"guest:{r.system}/{lpar_id}", "guest", ctx.label(r.system, lpar_id), system=r.system)
@@ -129,7 +129,7 @@ def _guest_frame(guests: pd.DataFrame, needs: pd.DataFrame, plan: Plan) -> pd.Da
         a["unknown"].update(unknown)  # type: ignore[union-attr]
         a["n"] += 1  # type: ignore[operator]
     rows = []
-    for r in guests.itertuples(index=False):
+    for r in records(guests):
         a = acc.get((r.system, int(r.lpar_id)))
         statuses = a["statuses"] if a else set()
         rows.append({"system": r.system, "lpar_id": int(r.lpar_id), "partition": r.name, "lpar_env": r.lpar_env,
@@ -151,7 +151,7 @@ def single_points(inv: Inventory, plan: Plan) -> pd.DataFrame:
     topo = topology(inv, plan)
     rows = []
     info: dict[str, dict[str, object]] = {}
-    for r in topo.needs.itertuples(index=False):
+    for r in records(topo.needs):
         for certainty, comps in (("certain", r.certain), ("possible", r.possible)):
             for comp in comps:
                 meta = info.setdefault(comp, topo.component_info(comp))
@@ -222,7 +222,7 @@ def pairs(inv: Inventory, plan: Plan) -> pd.DataFrame:
     rows = []
     needs = topo.needs.merge(crit[["system", "lpar_id"]], on=["system", "lpar_id"])
     opt = topo.views["opt"]
-    for r in needs.itertuples(index=False):
+    for r in records(needs):
         if r.status == "no_path":
             continue
         for a, b in sorted(cutting_pairs(opt, r.need, set(r.certain))):

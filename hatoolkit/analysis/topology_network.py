@@ -16,11 +16,9 @@ without its interface export, an EtherChannel not described: unknown branches.
 
 from __future__ import annotations
 
-import pandas as pd
-
 from hatoolkit.analysis import ibmi_net
 from hatoolkit.analysis import vios as vio
-from hatoolkit.analysis.topology_context import Context
+from hatoolkit.analysis.topology_context import Context, present, records
 from hatoolkit.analysis.topology_graph import SINK
 from hatoolkit.model.ibmi_ha import VIRTUAL_IP_LINE
 
@@ -36,23 +34,23 @@ class Network:
         self.wired: set[str] = set()
         trunks = vio.trunk_bridging(inv)
         self.trunks: dict[tuple[str, str, int], list[object]] = {}
-        for r in trunks.itertuples(index=False):
+        for r in records(trunks):
             addl = tuple(r.addl_vlan_ids) if isinstance(r.addl_vlan_ids, tuple) else ()
             vswitch = r.vswitch if isinstance(r.vswitch, str) else vio.DEFAULT_VSWITCH
-            for vlan in ((int(r.port_vlan_id),) if pd.notna(r.port_vlan_id) else ()) + addl:
+            for vlan in ((int(r.port_vlan_id),) if present(r.port_vlan_id) else ()) + addl:
                 self.trunks.setdefault((r.system, vswitch, int(vlan)), []).append(r)
-        self.seas = {(r.system, int(r.vios_lpar_id), r.sea): r for r in inv.seas.itertuples(index=False)}
-        self.ecs = {(r.system, int(r.vios_lpar_id), r.device): r for r in inv.etherchannels.itertuples(index=False)}
+        self.seas = {(r.system, int(r.vios_lpar_id), r.sea): r for r in records(inv.seas)}
+        self.ecs = {(r.system, int(r.vios_lpar_id), r.device): r for r in records(inv.etherchannels)}
         bridges = ibmi_net.vlan_bridges(inv)
         self.bridges: dict[tuple[str, str, int], list[object]] = {}
-        for r in bridges.itertuples(index=False):
+        for r in records(bridges):
             self.bridges.setdefault((r.system, r.vswitch, int(r.vlan_id)), []).append(r)
-        self.bridged_by = {(r.system, int(r.lpar_id), r.vswitch, int(r.vlan_id)) for r in bridges.itertuples(index=False)
-                           if r.target_kind in ("vipa", "interface") and pd.notna(r.lpar_id)}
+        self.bridged_by = {(r.system, int(r.lpar_id), r.vswitch, int(r.vlan_id)) for r in records(bridges)
+                           if r.target_kind in ("vipa", "interface") and present(r.lpar_id)}
         ifc = ibmi_net.interfaces(inv)
-        self.ifc = {(r.system, r.partition, r.internet_address): r for r in ifc.itertuples(index=False)}
+        self.ifc = {(r.system, r.partition, r.internet_address): r for r in records(ifc)}
         self.clients: dict[tuple[str, int], list[object]] = {}
-        for r in vio.client_vlans(inv).itertuples(index=False):
+        for r in records(vio.client_vlans(inv)):
             self.clients.setdefault((r.system, int(r.lpar_id)), []).append(r)
 
     # ------------------------------------------------------------------ needs
@@ -132,7 +130,7 @@ class Network:
 
     def _ibmi_bridge(self, hub: str, r: object) -> None:
         ctx = self.ctx
-        system, lpar_id = r.system, int(r.lpar_id) if pd.notna(r.lpar_id) else None
+        system, lpar_id = r.system, int(r.lpar_id) if present(r.lpar_id) else None
         if lpar_id is None or r.target_kind in ("none", "dangling"):
             return
         gate = ctx.partition(system, lpar_id, f"line:{r.line_description}")
@@ -162,7 +160,7 @@ class Network:
             if ctx.b.has_out(node):
                 return node
             prefs = ifc.preferred_interfaces if isinstance(ifc.preferred_interfaces, tuple) else None
-            if ifc.proxy_arp_enabled is pd.NA or pd.isna(ifc.proxy_arp_enabled):
+            if not present(ifc.proxy_arp_enabled):
                 ctx.b.edge(node, ctx.b.unknown(f"proxy ARP of {address} on {ctx.label(system, lpar_id)} not exported",
                                                system))
             elif not bool(ifc.proxy_arp_enabled):
@@ -199,7 +197,7 @@ class Network:
             ctx.b.edge(port, card)
             ctx.b.edge(card, SINK)
         elif kind == "virtual" and isinstance(ifc.vlans, tuple):
-            vlans = (int(ifc.vlan_id),) if pd.notna(ifc.vlan_id) else ifc.vlans[:1]
+            vlans = (int(ifc.vlan_id),) if present(ifc.vlan_id) else ifc.vlans[:1]
             for vlan in vlans:
                 ctx.b.edge(nid, self.hub(system, ifc.vswitch, vlan))
         else:
