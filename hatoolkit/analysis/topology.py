@@ -19,6 +19,9 @@ question).
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -76,9 +79,28 @@ def _unknowns(g: nx.DiGraph, need: str) -> tuple[str, ...]:
                          if nodes[n]["kind"] in ("unknown", "unknown_adapter")}))
 
 
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building: the build allocates millions of small
+    containers (nodes, edges, rows) and frees almost none, so the collections their allocation
+    triggers only re-walk a growing heap (a quarter of the topology's time at 1,000 systems)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 @lru_cache(maxsize=8)
 def topology(inv: Inventory, plan: Plan) -> Topology:
     """Build the graph and judge every need of every guest in the plan's scope (memoised per Inventory and Plan)."""
+    with _no_gc():
+        return _topology(inv, plan)
+
+
+def _topology(inv: Inventory, plan: Plan) -> Topology:
     ctx = Context(inv, plan)
     net = Network(ctx)
     guests = _guests(inv, plan)
