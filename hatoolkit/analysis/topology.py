@@ -74,7 +74,7 @@ def _guests(inv: Inventory, plan: Plan) -> pd.DataFrame:
 
 
 def _unknowns(g: nx.DiGraph, need: str) -> tuple[str, ...]:
-    nodes = g.nodes
+    nodes = g._node
     return tuple(sorted({nodes[n]["label"] for n in descendants(g, need)
                          if nodes[n]["kind"] in ("unknown", "unknown_adapter")}))
 
@@ -134,7 +134,8 @@ def _judge(views: dict[str, nx.DiGraph], idom: dict[str, dict[str, str]], need: 
     if need in idom["pes"]:
         possible = cutting_components(pes, idom["pes"], need) - certain
     else:  # nothing is sure to work: any component on a path may matter
-        possible = {opt.nodes[n]["component"] for n in live_region(opt, need) if opt.nodes[n]["failable"]} - certain
+        nodes = opt._node
+        possible = {nodes[n]["component"] for n in live_region(opt, need) if nodes[n]["failable"]} - certain
     status = "spof" if certain else ("redundant" if need in idom["pes"] and not possible else "unknown")
     return {"status": status, "certain": tuple(sorted(certain)), "possible": tuple(sorted(possible))}
 

@@ -117,10 +117,52 @@ def _digraph(nodes: dict[str, dict[str, object]], succ: dict[str, dict[str, dict
 
 
 def post_dominators(g: nx.DiGraph) -> dict[str, str]:
-    """Immediate post-dominator (towards SINK) of every node that can reach SINK."""
-    idom = nx.immediate_dominators(g.reverse(copy=False), SINK)
-    idom.pop(SINK, None)
-    return idom
+    """Immediate post-dominator (towards SINK) of every node that can reach SINK.
+
+    Cooper, Harvey and Kennedy's iteration (networkx's immediate_dominators on the reversed graph)
+    on the adjacency dicts: immediate dominators are unique, and the plain loops are several times
+    faster than networkx's on a graph of a million edges.
+    """
+    succ, pred = g._succ, g._pred
+    order: list[str] = []
+    seen = {SINK}
+    stack = [(SINK, iter(pred[SINK]))]
+    while stack:  # depth-first postorder from SINK against the edges
+        node, children = stack[-1]
+        for child in children:
+            if child not in seen:
+                seen.add(child)
+                stack.append((child, iter(pred[child])))
+                break
+        else:
+            stack.pop()
+            order.append(node)
+    dfn = {u: i for i, u in enumerate(order)}
+    order.pop()
+    order.reverse()
+    idom: dict[str, str | None] = {SINK: None}
+
+    def intersect(u: str, v: str) -> str:
+        while u != v:
+            while dfn[u] < dfn[v]:
+                u = idom[u]  # type: ignore[assignment]
+            while dfn[u] > dfn[v]:
+                v = idom[v]  # type: ignore[assignment]
+        return u
+
+    changed = True
+    while changed:
+        changed = False
+        for u in order:
+            new: str | None = None
+            for v in succ[u]:
+                if v in idom:
+                    new = v if new is None else intersect(new, v)
+            if u not in idom or idom[u] != new:
+                idom[u] = new
+                changed = True
+    del idom[SINK]
+    return idom  # type: ignore[return-value]
 
 
 def dominator_chain(idom: dict[str, str], node: str) -> list[str]:
@@ -188,14 +230,16 @@ def cutting_components(g: nx.DiGraph, idom: dict[str, str], source: str) -> set[
     """Failable components whose loss disconnects `source` from SINK (in this view of the graph)."""
     if source not in idom:
         return set()
-    found = {g.nodes[n]["component"] for n in dominator_chain(idom, source) if g.nodes[n]["failable"]}
+    nodes = g._node  # plain dicts: the NodeView API costs more than the search in these per-need loops
+    found = {nodes[n]["component"] for n in dominator_chain(idom, source) if nodes[n]["failable"]}
     region = live_region(g, source)
     copies: dict[str, list[str]] = {}
     for n in region:
-        if g.nodes[n]["failable"]:
-            copies.setdefault(g.nodes[n]["component"], []).append(n)
-    for comp, nodes in copies.items():
-        if comp not in found and len(nodes) > 1 and not reaches(g, source, nodes):
+        data = nodes[n]
+        if data["failable"]:
+            copies.setdefault(data["component"], []).append(n)
+    for comp, members in copies.items():
+        if comp not in found and len(members) > 1 and not reaches(g, source, members):
             found.add(comp)
     return found
 
