@@ -29,7 +29,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from hatoolkit.analysis.topology_context import Context, records
+from hatoolkit.analysis.topology_context import Context
 from hatoolkit.analysis.topology_graph import (
     SINK,
     VIEWS,
@@ -43,6 +43,7 @@ from hatoolkit.analysis.topology_network import Network
 from hatoolkit.analysis.topology_storage import storage_needs
 from hatoolkit.model.inventory import Inventory
 from hatoolkit.model.plan import Plan
+from hatoolkit.model.rows import row_tuples
 
 STATUS_ORDER = ("spof", "unknown", "no_path", "redundant", "none")  # worst first: a guest takes its worst need's
 NEED_COLUMNS = ["system", "lpar_id", "partition", "need", "kind", "label", "status", "certain", "possible", "unknown"]
@@ -105,7 +106,7 @@ def _topology(inv: Inventory, plan: Plan) -> Topology:
     net = Network(ctx)
     guests = _guests(inv, plan)
     owned: list[tuple[object, list[tuple[str, str, str]]]] = []
-    for r in records(guests):
+    for r in row_tuples(guests):
         lpar_id = int(r.lpar_id)
         needs = storage_needs(ctx, r.system, lpar_id) + net.lan_needs(r.system, lpar_id)
         node = ctx.b.node(f"guest:{r.system}/{lpar_id}", "guest", ctx.label(r.system, lpar_id), system=r.system)
@@ -152,7 +153,7 @@ def _guest_frame(guests: pd.DataFrame, needs: pd.DataFrame, plan: Plan) -> pd.Da
         a["unknown"].update(unknown)  # type: ignore[union-attr]
         a["n"] += 1  # type: ignore[operator]
     rows = []
-    for r in records(guests):
+    for r in row_tuples(guests):
         a = acc.get((r.system, int(r.lpar_id)))
         statuses = a["statuses"] if a else set()
         rows.append({"system": r.system, "lpar_id": int(r.lpar_id), "partition": r.name, "lpar_env": r.lpar_env,
@@ -174,7 +175,7 @@ def single_points(inv: Inventory, plan: Plan) -> pd.DataFrame:
     topo = topology(inv, plan)
     rows = []
     info: dict[str, dict[str, object]] = {}
-    for r in records(topo.needs):
+    for r in row_tuples(topo.needs):
         for certainty, comps in (("certain", r.certain), ("possible", r.possible)):
             for comp in comps:
                 meta = info.setdefault(comp, topo.component_info(comp))
@@ -245,7 +246,7 @@ def pairs(inv: Inventory, plan: Plan) -> pd.DataFrame:
     rows = []
     needs = topo.needs.merge(crit[["system", "lpar_id"]], on=["system", "lpar_id"])
     opt = topo.views["opt"]
-    for r in records(needs):
+    for r in row_tuples(needs):
         if r.status == "no_path":
             continue
         for a, b in sorted(cutting_pairs(opt, r.need, set(r.certain))):

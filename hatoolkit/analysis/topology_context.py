@@ -9,8 +9,7 @@ host, copied per context it serves), `port:<system>/<vios_id>/<device>` for a VI
 
 from __future__ import annotations
 
-from collections import defaultdict, namedtuple
-from collections.abc import Iterator
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,32 +19,16 @@ from hatoolkit.analysis.mobility_data import uncaptured
 from hatoolkit.analysis.topology_graph import SINK, Builder
 from hatoolkit.model.inventory import Inventory
 from hatoolkit.model.plan import Plan
+from hatoolkit.model.rows import present, row_tuples
 
 PCI_CLASSES = {"fc": ("0C04",), "ethernet": ("0200", "0280"), "storage": ("0104", "0100", "0180", "0107")}
-
-
-def records(frame: pd.DataFrame) -> Iterator[Any]:
-    """`frame.itertuples(index=False)`, read through each column's `tolist()` once.
-
-    itertuples walks nullable (Int64, boolean) columns element by element through pandas, which
-    dominated building the topology of a large estate. The rows carry the same fields and values
-    (Python scalars, pd.NA / NaN where missing).
-    """
-    row = namedtuple("Pandas", [str(c) for c in frame.columns], rename=True)  # type: ignore[misc]
-    return map(row._make, zip(*(frame[c].tolist() for c in frame.columns), strict=True)) if len(frame.columns) \
-        else iter([row()] * len(frame))
-
-
-def present(value: Any) -> bool:
-    """`pd.notna` of one scalar without pandas' dispatch: not None, pd.NA, NaN or NaT."""
-    return value is not None and value is not pd.NA and value == value
 
 
 def _group(frame: pd.DataFrame, keys: list[str]) -> dict[Any, list[Any]]:
     out: dict[Any, list[Any]] = defaultdict(list)
     cols = list(frame.columns)
     idx = [cols.index(k) for k in keys]
-    for row in records(frame):
+    for row in row_tuples(frame):
         key = tuple(row[i] for i in idx)
         out[key if len(key) > 1 else key[0]].append(row)
     return out
@@ -71,16 +54,16 @@ class Context:
     def __post_init__(self) -> None:
         inv = self.inv
         p = inv.partitions
-        self.parts = {(r.system, int(r.lpar_id)): r for r in records(p)}
+        self.parts = {(r.system, int(r.lpar_id)): r for r in row_tuples(p)}
         self.names = {k: (r.name if isinstance(r.name, str) else f"lpar {k[1]}") for k, r in self.parts.items()}
         self.env = {k: r.lpar_env for k, r in self.parts.items()}
-        self.by_name = {(r.system, r.name): int(r.lpar_id) for r in records(p) if isinstance(r.name, str)}
+        self.by_name = {(r.system, r.name): int(r.lpar_id) for r in row_tuples(p) if isinstance(r.name, str)}
         vs = inv.virtual_scsi
         self.vscsi_clients = _group(vs[vs["adapter_type"] == "client"], ["system", "lpar_id"])
-        self.vscsi_by_slot = {(r.system, int(r.lpar_id), int(r.slot_num)): r for r in records(vs)}
+        self.vscsi_by_slot = {(r.system, int(r.lpar_id), int(r.slot_num)): r for r in row_tuples(vs)}
         vf = inv.virtual_fc
         self.vfc_clients = _group(vf[vf["adapter_type"] == "client"], ["system", "lpar_id"])
-        self.vfc_by_slot = {(r.system, int(r.lpar_id), int(r.slot_num)): r for r in records(vf)}
+        self.vfc_by_slot = {(r.system, int(r.lpar_id), int(r.slot_num)): r for r in row_tuples(vf)}
         m = inv.vios_mappings
         scsi, fc, net = m[m["kind"] == "scsi"], m[m["kind"] == "fc"], m[m["kind"] == "net"]
         self.scsi_data = _served(scsi)
@@ -89,15 +72,15 @@ class Context:
         # by the vhost's client partition: the HMC's server slot numbers and the VIOS's own can disagree
         self.vtds_by_client = _group(scsi[scsi["vtd"].notna() & scsi["client_lpar_id"].notna()],
                                      ["system", "vios_lpar_id", "client_lpar_id"])
-        self.vfchosts = {(r.system, int(r.vios_lpar_id), _int(r.slot_num)): r for r in records(fc)}
+        self.vfchosts = {(r.system, int(r.vios_lpar_id), _int(r.slot_num)): r for r in row_tuples(fc)}
         self.net_physloc = {(r.system, int(r.vios_lpar_id), r.backing_device): r.backing_physloc
-                            for r in records(net)
+                            for r in row_tuples(net)
                             if isinstance(r.backing_device, str) and isinstance(r.backing_physloc, str)}
         self.port_physloc = {(r.system, int(r.vios_lpar_id), r.device): r.physloc
-                             for r in records(inv.vios_adapters) if isinstance(r.physloc, str)}
+                             for r in row_tuples(inv.vios_adapters) if isinstance(r.physloc, str)}
         d = inv.disks
         self.disk_data = _served(d)
-        self.disks = {(r.system, int(r.vios_lpar_id), r.hdisk): r for r in records(d)}
+        self.disks = {(r.system, int(r.vios_lpar_id), r.hdisk): r for r in row_tuples(d)}
         dp = inv.disk_paths
         self.path_data = _served(dp)
         self.paths = _group(dp, ["system", "vios_lpar_id", "hdisk"])

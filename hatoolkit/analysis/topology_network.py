@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from hatoolkit.analysis import ibmi_net
 from hatoolkit.analysis import vios as vio
-from hatoolkit.analysis.topology_context import Context, present, records
+from hatoolkit.analysis.topology_context import Context
 from hatoolkit.analysis.topology_graph import SINK
 from hatoolkit.model.ibmi_ha import VIRTUAL_IP_LINE
+from hatoolkit.model.rows import present, row_tuples
 
 Need = tuple[str, str, str]
 
@@ -34,23 +35,23 @@ class Network:
         self.wired: set[str] = set()
         trunks = vio.trunk_bridging(inv)
         self.trunks: dict[tuple[str, str, int], list[object]] = {}
-        for r in records(trunks):
+        for r in row_tuples(trunks):
             addl = tuple(r.addl_vlan_ids) if isinstance(r.addl_vlan_ids, tuple) else ()
             vswitch = r.vswitch if isinstance(r.vswitch, str) else vio.DEFAULT_VSWITCH
             for vlan in ((int(r.port_vlan_id),) if present(r.port_vlan_id) else ()) + addl:
                 self.trunks.setdefault((r.system, vswitch, int(vlan)), []).append(r)
-        self.seas = {(r.system, int(r.vios_lpar_id), r.sea): r for r in records(inv.seas)}
-        self.ecs = {(r.system, int(r.vios_lpar_id), r.device): r for r in records(inv.etherchannels)}
+        self.seas = {(r.system, int(r.vios_lpar_id), r.sea): r for r in row_tuples(inv.seas)}
+        self.ecs = {(r.system, int(r.vios_lpar_id), r.device): r for r in row_tuples(inv.etherchannels)}
         bridges = ibmi_net.vlan_bridges(inv)
         self.bridges: dict[tuple[str, str, int], list[object]] = {}
-        for r in records(bridges):
+        for r in row_tuples(bridges):
             self.bridges.setdefault((r.system, r.vswitch, int(r.vlan_id)), []).append(r)
-        self.bridged_by = {(r.system, int(r.lpar_id), r.vswitch, int(r.vlan_id)) for r in records(bridges)
+        self.bridged_by = {(r.system, int(r.lpar_id), r.vswitch, int(r.vlan_id)) for r in row_tuples(bridges)
                            if r.target_kind in ("vipa", "interface") and present(r.lpar_id)}
         ifc = ibmi_net.interfaces(inv)
-        self.ifc = {(r.system, r.partition, r.internet_address): r for r in records(ifc)}
+        self.ifc = {(r.system, r.partition, r.internet_address): r for r in row_tuples(ifc)}
         self.clients: dict[tuple[str, int], list[object]] = {}
-        for r in records(vio.client_vlans(inv)):
+        for r in row_tuples(vio.client_vlans(inv)):
             self.clients.setdefault((r.system, int(r.lpar_id)), []).append(r)
 
     # ------------------------------------------------------------------ needs
