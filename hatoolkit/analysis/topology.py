@@ -131,12 +131,13 @@ def _judge(views: dict[str, nx.DiGraph], idom: dict[str, dict[str, str]], need: 
     opt, pes = views["opt"], views["pes"]
     if need not in idom["opt"]:
         return {"status": "no_path", "certain": (), "possible": ()}
-    certain = cutting_components(opt, idom["opt"], need)
+    region = live_region(opt, need)
+    certain = cutting_components(opt, idom["opt"], need, region)
     if need in idom["pes"]:
         possible = cutting_components(pes, idom["pes"], need) - certain
     else:  # nothing is sure to work: any component on a path may matter
         nodes = opt._node
-        possible = {nodes[n]["component"] for n in live_region(opt, need) if nodes[n]["failable"]} - certain
+        possible = {nodes[n]["component"] for n in region if nodes[n]["failable"]} - certain
     status = "spof" if certain else ("redundant" if need in idom["pes"] and not possible else "unknown")
     return {"status": status, "certain": tuple(sorted(certain)), "possible": tuple(sorted(possible))}
 
@@ -178,7 +179,9 @@ def single_points(inv: Inventory, plan: Plan) -> pd.DataFrame:
     for r in row_tuples(topo.needs):
         for certainty, comps in (("certain", r.certain), ("possible", r.possible)):
             for comp in comps:
-                meta = info.setdefault(comp, topo.component_info(comp))
+                meta = info.get(comp)
+                if meta is None:
+                    meta = info[comp] = topo.component_info(comp)
                 rows.append({"component": comp, "component_kind": meta["kind"], "component_label": meta["label"],
                              "component_system": meta["system"], "component_owner": meta["owner"],
                              "system": r.system, "lpar_id": r.lpar_id, "partition": r.partition, "need": r.need,
@@ -208,7 +211,7 @@ def components(inv: Inventory, plan: Plan) -> pd.DataFrame:
     critical_of: dict[tuple[str, str], bool] = {}
     columns = ("component", "component_kind", "component_label", "component_system", "component_owner", "system",
                "partition", "need_label", "certainty")
-    for comp, kind, label, csys, owner, system, part, need, certainty in zip(*(sp[c] for c in columns), strict=True):
+    for comp, kind, label, csys, owner, system, part, need, certainty in zip(*(sp[c].tolist() for c in columns), strict=True):
         a = acc.get(comp)
         if a is None:
             a = acc[comp] = {"component": comp, "kind": kind, "label": label, "system": csys, "owner": owner,

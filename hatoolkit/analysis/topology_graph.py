@@ -226,13 +226,17 @@ def live_region(g: nx.DiGraph, source: str) -> set[str]:
     return up
 
 
-def cutting_components(g: nx.DiGraph, idom: dict[str, str], source: str) -> set[str]:
-    """Failable components whose loss disconnects `source` from SINK (in this view of the graph)."""
+def cutting_components(g: nx.DiGraph, idom: dict[str, str], source: str, region: set[str] | None = None) -> set[str]:
+    """Failable components whose loss disconnects `source` from SINK (in this view of the graph).
+
+    `region`: `live_region(g, source)` when the caller has it already (it is most of the cost).
+    """
     if source not in idom:
         return set()
     nodes = g._node  # plain dicts: the NodeView API costs more than the search in these per-need loops
     found = {nodes[n]["component"] for n in dominator_chain(idom, source) if nodes[n]["failable"]}
-    region = live_region(g, source)
+    if region is None:
+        region = live_region(g, source)
     copies: dict[str, list[str]] = {}
     for n in region:
         data = nodes[n]

@@ -47,7 +47,9 @@ def disk_single_host(inv: Inventory, plan: Plan) -> Outcome:
     def host_of(comps: tuple[str, ...]) -> list[str]:
         found = []
         for c in comps:
-            meta = info.setdefault(c, topo.component_info(c))
+            meta = info.get(c)
+            if meta is None:
+                meta = info[c] = topo.component_info(c)
             if meta["kind"] in HOST_KINDS:
                 found.append(str(meta["label"]))
         return found
