@@ -84,7 +84,7 @@ class Builder:
         """The whole graph (every edge with its `views`), built once after the builders are done."""
         if self._graph is None:
             self._graph = _digraph(self.nodes, {u: {v: {"views": frozenset(vs)} for v, vs in out.items()}
-                                                for u, out in self.succ.items()}, self.order)
+                                                for u, out in self.succ.items()}, self.order, share=True)
         return self._graph
 
     def views(self) -> dict[str, nx.DiGraph]:
@@ -94,7 +94,7 @@ class Builder:
 
 
 def _digraph(nodes: dict[str, dict[str, object]], succ: dict[str, dict[str, dict[str, object]]],
-             order: list[tuple[str, str]] | None = None) -> nx.DiGraph:
+             order: list[tuple[str, str]] | None = None, *, share: bool = False) -> nx.DiGraph:
     """A DiGraph from adjacency dicts in one go (what add_nodes_from/add_edges_from would build, minus their overhead).
 
     `succ` lists every node (in node order) with its successors in edge order; each node gets its
@@ -110,7 +110,7 @@ def _digraph(nodes: dict[str, dict[str, object]], succ: dict[str, dict[str, dict
     else:
         for u, v in order:
             pred[v][u] = succ[u][v]
-    g._node.update((n, dict(attrs)) for n, attrs in nodes.items())
+    g._node.update(nodes.items() if share else ((n, dict(attrs)) for n, attrs in nodes.items()))
     g._succ.update(succ)  # _adj is _succ in a DiGraph
     g._pred.update(pred)
     return g
