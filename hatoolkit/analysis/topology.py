@@ -145,7 +145,7 @@ def _judge(views: dict[str, nx.DiGraph], idom: dict[str, dict[str, str]], need: 
 def _guest_frame(guests: pd.DataFrame, needs: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     acc: dict[tuple[str, int], dict[str, object]] = {}
     cols = ("system", "lpar_id", "status", "certain", "possible", "unknown")
-    for system, lpar_id, status, certain, possible, unknown in zip(*(needs[c] for c in cols), strict=True):
+    for system, lpar_id, status, certain, possible, unknown in zip(*(needs[c].tolist() for c in cols), strict=True):
         a = acc.setdefault((system, int(lpar_id)), {"statuses": set(), "certain": set(), "possible": set(),
                                                     "unknown": set(), "n": 0})
         a["statuses"].add(status)  # type: ignore[union-attr]
