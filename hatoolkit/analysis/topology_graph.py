@@ -88,8 +88,9 @@ class Builder:
         return self._graph
 
     def views(self) -> dict[str, nx.DiGraph]:
+        """One graph per view: its edges, and the whole graph's node attributes (read-only, shared)."""
         return {view: _digraph(self.nodes, {u: {v: {} for v, vs in out.items() if view in vs}
-                                            for u, out in self.succ.items()})
+                                            for u, out in self.succ.items()}, share=True)
                 for view in VIEWS}
 
 
@@ -98,7 +99,8 @@ def _digraph(nodes: dict[str, dict[str, object]], succ: dict[str, dict[str, dict
     """A DiGraph from adjacency dicts in one go (what add_nodes_from/add_edges_from would build, minus their overhead).
 
     `succ` lists every node (in node order) with its successors in edge order; each node gets its
-    own copy of its attributes, as add_nodes_from gives it. Predecessors follow `order` (the edges in
+    own copy of its attributes, as add_nodes_from gives it, unless `share` (nothing writes node
+    attributes after the build: the views and the whole graph can hold the same dicts). Predecessors follow `order` (the edges in
     the order they were added) when given, else the successor lists.
     """
     g = nx.DiGraph()
