@@ -55,6 +55,7 @@ class Context:
         inv = self.inv
         p = inv.partitions
         self.parts = {(r.system, int(r.lpar_id)): r for r in row_tuples(p)}
+        self._labels: dict[tuple[str, int], str] = {}
         self.names = {k: (r.name if isinstance(r.name, str) else f"lpar {k[1]}") for k, r in self.parts.items()}
         self.env = {k: r.lpar_env for k, r in self.parts.items()}
         self.by_name = {(r.system, r.name): int(r.lpar_id) for r in row_tuples(p) if isinstance(r.name, str)}
@@ -95,7 +96,11 @@ class Context:
     # ------------------------------------------------------------------ identities
 
     def label(self, system: str, lpar_id: int) -> str:
-        return f"{system}/{self.names.get((system, lpar_id), f'lpar {lpar_id}')}"
+        key = (system, lpar_id)
+        text = self._labels.get(key)
+        if text is None:  # asked for on every node and edge a partition serves: build each once
+            text = self._labels[key] = f"{system}/{self.names.get(key, f'lpar {lpar_id}')}"
+        return text
 
     def is_vios(self, system: str, lpar_id: int | None) -> bool:
         return lpar_id is not None and self.env.get((system, lpar_id)) == "vioserver"
