@@ -83,36 +83,42 @@ class Builder:
     def g(self) -> nx.DiGraph:
         """The whole graph (every edge with its `views`), built once after the builders are done."""
         if self._graph is None:
-            self._graph = _digraph(self.nodes, {u: {v: {"views": frozenset(vs)} for v, vs in out.items()}
-                                                for u, out in self.succ.items()}, self.order, share=True)
+            succ = {u: {v: {"views": frozenset(vs)} for v, vs in out.items()} for u, out in self.succ.items()}
+            pred: dict[str, dict[str, dict[str, object]]] = {n: {} for n in self.nodes}
+            for u, v in self.order:  # predecessors in the order the edges were added, as add_edge keeps them
+                pred[v][u] = succ[u][v]
+            self._graph = _digraph(self.nodes, succ, pred)
         return self._graph
 
     def views(self) -> dict[str, nx.DiGraph]:
-        """One graph per view: its edges, and the whole graph's node attributes (read-only, shared)."""
-        return {view: _digraph(self.nodes, {u: {v: {} for v, vs in out.items() if view in vs}
-                                            for u, out in self.succ.items()}, share=True)
-                for view in VIEWS}
+        """One graph per view: its edges, and the whole graph's node attributes (read-only, shared).
+
+        Both in one pass over the edges, in node order (the order the views were once copied in).
+        """
+        succ: dict[str, dict[str, dict[str, dict[str, object]]]] = {view: {} for view in VIEWS}
+        pred = {view: {n: {} for n in self.nodes} for view in VIEWS}
+        opt_succ, pes_succ, opt_pred, pes_pred = succ["opt"], succ["pes"], pred["opt"], pred["pes"]
+        for u, out in self.succ.items():
+            o = opt_succ[u] = {}
+            p = pes_succ[u] = {}
+            for v, vs in out.items():
+                if "opt" in vs:
+                    o[v] = opt_pred[v][u] = {}
+                if "pes" in vs:
+                    p[v] = pes_pred[v][u] = {}
+        return {view: _digraph(self.nodes, succ[view], pred[view]) for view in VIEWS}
 
 
 def _digraph(nodes: dict[str, dict[str, object]], succ: dict[str, dict[str, dict[str, object]]],
-             order: list[tuple[str, str]] | None = None, *, share: bool = False) -> nx.DiGraph:
-    """A DiGraph from adjacency dicts in one go (what add_nodes_from/add_edges_from would build, minus their overhead).
+             pred: dict[str, dict[str, dict[str, object]]]) -> nx.DiGraph:
+    """A DiGraph from its adjacency dicts in one go (what add_nodes_from/add_edges_from build, minus their overhead).
 
-    `succ` lists every node (in node order) with its successors in edge order; each node gets its
-    own copy of its attributes, as add_nodes_from gives it, unless `share` (nothing writes node
-    attributes after the build: the views and the whole graph can hold the same dicts). Predecessors follow `order` (the edges in
-    the order they were added) when given, else the successor lists.
+    `succ` and `pred` list every node in node order, each edge's data dict shared between them as
+    networkx shares it. Nodes hold the builder's attribute dicts: nothing writes node attributes
+    after the build, so the whole graph and its views can share them.
     """
     g = nx.DiGraph()
-    pred: dict[str, dict[str, dict[str, object]]] = {n: {} for n in nodes}
-    if order is None:
-        for u, out in succ.items():
-            for v, data in out.items():
-                pred[v][u] = data
-    else:
-        for u, v in order:
-            pred[v][u] = succ[u][v]
-    g._node.update(nodes.items() if share else ((n, dict(attrs)) for n, attrs in nodes.items()))
+    g._node.update(nodes)
     g._succ.update(succ)  # _adj is _succ in a DiGraph
     g._pred.update(pred)
     return g
