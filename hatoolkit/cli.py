@@ -7,6 +7,7 @@ line too (with `--debug` for the traceback), never a wall of Python.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -81,14 +82,18 @@ def cmd_findings(args: argparse.Namespace) -> int:
     fail_on = _severity(args.fail_on)
     plan = _load_plan(args)
     inv = load_inventory(args.bundle)
-    select, families = _split_only(args.only)
-    findings, coverage = run_checks(inv, plan, select=select, families=families)
-    render = {"csv": findings_csv, "json": lambda f: findings_json(f) + "\n", "table": findings_table}[args.format]
-    sys.stdout.write(render(findings))
-    errors = coverage[coverage["error"].notna()]
-    for _, row in errors.iterrows():
-        print(f"hatoolkit: check {row['check_id']} crashed: {row['error']}", file=sys.stderr)
-    return _exit_for(findings, fail_on)
+    gc.freeze()  # the inventory lives until exit: later collections need not walk its millions of objects
+    try:
+        select, families = _split_only(args.only)
+        findings, coverage = run_checks(inv, plan, select=select, families=families)
+        render = {"csv": findings_csv, "json": lambda f: findings_json(f) + "\n", "table": findings_table}[args.format]
+        sys.stdout.write(render(findings))
+        errors = coverage[coverage["error"].notna()]
+        for _, row in errors.iterrows():
+            print(f"hatoolkit: check {row['check_id']} crashed: {row['error']}", file=sys.stderr)
+        return _exit_for(findings, fail_on)
+    finally:
+        gc.unfreeze()  # back to the oldest generation when main() runs in a longer-lived process
 
 
 def _severity(text: str | None) -> str | None:
@@ -338,9 +343,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# A command allocates millions of small objects and frees few in cycles: collect the youngest
+# generation every 100,000 allocations instead of 700, and the oldest (a walk of the whole heap)
+# practically never in one run (a tenth of `findings` at 1,000 systems; peak memory unchanged).
+GC_THRESHOLD = (100_000, 20, 1000)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    threshold = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLD)
     try:
         return int(args.run(args))
     except HatoolkitError as exc:
@@ -357,6 +370,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"hatoolkit: internal error: {type(exc).__name__}: {exc} (re-run with --debug for details)",
               file=sys.stderr)
         return EXIT_INTERNAL
+    finally:
+        gc.set_threshold(*threshold)  # main() also runs inside tests and notebooks
 
 
 if __name__ == "__main__":

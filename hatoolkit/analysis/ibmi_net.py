@@ -19,6 +19,7 @@ import pandas as pd
 from hatoolkit.analysis.vios import DEFAULT_VSWITCH
 from hatoolkit.model.ibmi_ha import VIRTUAL_IP_LINE
 from hatoolkit.model.inventory import Inventory
+from hatoolkit.model.rows import row_tuples
 
 PORT_COLUMNS = ["system", "partition", "lpar_id", "line_description", "port_kind", "port_key", "port_label",
                 "adapter_key", "adapter_label", "vswitch", "vlans", "slot_num", "source"]
@@ -27,9 +28,9 @@ PORT_COLUMNS = ["system", "partition", "lpar_id", "line_description", "port_kind
 def ibmi_lpar_ids(inv: Inventory) -> dict[tuple[str, str], int]:
     """(system, IBM i partition name) -> lpar_id: the export's PARTITION_ID, else the HMC's partition of that name."""
     ids: dict[tuple[str, str], int] = {}
-    for r in inv.partitions[["system", "name", "lpar_id"]].dropna().itertuples(index=False):
+    for r in row_tuples(inv.partitions[["system", "name", "lpar_id"]].dropna()):
         ids.setdefault((r.system, r.name), int(r.lpar_id))
-    for r in inv.ibmi_partitions[["system", "partition", "lpar_id"]].dropna().itertuples(index=False):
+    for r in row_tuples(inv.ibmi_partitions[["system", "partition", "lpar_id"]].dropna()):
         ids[(r.system, r.partition)] = int(r.lpar_id)
     return ids
 
@@ -37,7 +38,7 @@ def ibmi_lpar_ids(inv: Inventory) -> dict[tuple[str, str], int]:
 def _veth_vlans(inv: Inventory) -> dict[tuple[str, int, int], tuple[str, tuple[int, ...], str | None]]:
     """(system, lpar_id, slot) -> (vswitch, VLANs, MAC) of every virtual Ethernet adapter."""
     out = {}
-    for r in inv.virtual_eth.itertuples(index=False):
+    for r in row_tuples(inv.virtual_eth):
         addl = tuple(int(v) for v in r.addl_vlan_ids) if isinstance(r.addl_vlan_ids, tuple) else ()
         pvid = (int(r.port_vlan_id),) if pd.notna(r.port_vlan_id) else ()
         vswitch = r.vswitch if isinstance(r.vswitch, str) else DEFAULT_VSWITCH
@@ -52,10 +53,10 @@ def line_ports(inv: Inventory) -> pd.DataFrame:
     ids = ibmi_lpar_ids(inv)
     veths = _veth_vlans(inv)
     veth_of_mac = {(s, v[2].upper()): (lp, sl) for (s, lp, sl), v in veths.items() if v[2]}
-    hea = {(r.system, str(r.mac_addr).upper()): r for r in inv.hea_ports.itertuples(index=False)
+    hea = {(r.system, str(r.mac_addr).upper()): r for r in row_tuples(inv.hea_ports)
            if isinstance(r.mac_addr, str)}
     rows = []
-    for r in inv.lines.itertuples(index=False):
+    for r in row_tuples(inv.lines):
         lpar = ids.get((r.system, r.partition))
         row = {"system": r.system, "partition": r.partition, "lpar_id": lpar, "line_description": r.line_description,
                "port_kind": "unknown", "port_key": None, "port_label": None, "adapter_key": None, "adapter_label": None,
@@ -90,7 +91,7 @@ def interfaces(inv: Inventory) -> pd.DataFrame:
     """Interfaces with the port of their line (port_kind NA for *VIRTUALIP and lines not exported)."""
     ports = line_ports(inv).drop(columns=["source"])
     out = inv.interfaces.merge(ports, on=["system", "partition", "line_description"], how="left")
-    has_lines = {(r.system, r.partition) for r in inv.ibmi_partitions.itertuples(index=False)
+    has_lines = {(r.system, r.partition) for r in row_tuples(inv.ibmi_partitions)
                  if isinstance(r.exports, tuple) and "lines" in r.exports}
     known = pd.Series([(s, p) in has_lines for s, p in zip(out["system"], out["partition"], strict=True)],
                       index=out.index, dtype=bool)
@@ -110,9 +111,9 @@ def vipas(inv: Inventory) -> pd.DataFrame:
     """
     ifc = interfaces(inv)
     vip = ifc[ifc["line_description"] == VIRTUAL_IP_LINE]
-    by_addr = {(r.system, r.partition, r.internet_address): r for r in ifc.itertuples(index=False)}
+    by_addr = {(r.system, r.partition, r.internet_address): r for r in row_tuples(ifc)}
     rows = []
-    for v in vip.itertuples(index=False):
+    for v in row_tuples(vip):
         prefs = v.preferred_interfaces if isinstance(v.preferred_interfaces, tuple) else ()
         base = {"system": v.system, "partition": v.partition, "vipa": v.internet_address,
                 "proxy_arp_allowed": v.proxy_arp_allowed, "proxy_arp_enabled": v.proxy_arp_enabled, "status": v.status,
@@ -146,7 +147,7 @@ def _network_owners(inv: Inventory) -> set[tuple[str, int]]:
     slots = inv.io_slots
     eth = slots[slots["pci_class"].fillna("").str.startswith("02")][["system", "lpar_id"]].dropna()
     heas = inv.hea_ports[["system", "lpar_id"]].dropna()
-    return {(s, int(i)) for s, i in pd.concat([eth, heas]).itertuples(index=False)}
+    return {(s, int(i)) for s, i in row_tuples(pd.concat([eth, heas]))}
 
 
 @lru_cache(maxsize=8)
@@ -162,12 +163,12 @@ def vlan_bridges(inv: Inventory) -> pd.DataFrame:
             "associated", "target_kind", "source"]
     rows = []
     ifc = interfaces(inv)
-    addrs = {(r.system, r.partition): set() for r in ifc.itertuples(index=False)}
-    for r in ifc.itertuples(index=False):
+    addrs = {(r.system, r.partition): set() for r in row_tuples(ifc)}
+    for r in row_tuples(ifc):
         addrs[(r.system, r.partition)].add(r.internet_address)
-    kinds = {(r.system, r.internet_address, r.partition): r.line_description for r in ifc.itertuples(index=False)}
+    kinds = {(r.system, r.internet_address, r.partition): r.line_description for r in row_tuples(ifc)}
     virtual = ifc[ifc["port_kind"] == "virtual"]
-    for r in virtual.itertuples(index=False):
+    for r in row_tuples(virtual):
         assoc = r.associated_local_interface
         if not isinstance(assoc, str):
             kind = "unknown"
@@ -182,12 +183,12 @@ def vlan_bridges(inv: Inventory) -> pd.DataFrame:
                          "line_description": r.line_description, "vswitch": r.vswitch, "vlan_id": vlan,
                          "interface": r.internet_address, "status": r.status, "associated": assoc, "target_kind": kind,
                          "source": r.source})
-    exported = {(r.system, r.partition) for r in inv.ibmi_partitions.itertuples(index=False)
+    exported = {(r.system, r.partition) for r in row_tuples(inv.ibmi_partitions)
                 if isinstance(r.exports, tuple) and "interfaces" in r.exports and "lines" in r.exports}
     owners = _network_owners(inv)
     parts = inv.partitions[inv.partitions["lpar_env"] == "os400"]
     veths = _veth_vlans(inv)
-    for p in parts.itertuples(index=False):
+    for p in row_tuples(parts):
         if (p.system, int(p.lpar_id)) not in owners or (p.system, p.name) in exported:
             continue
         for (s, lp, slot), (vswitch, vlans, _) in veths.items():

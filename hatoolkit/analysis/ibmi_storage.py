@@ -15,6 +15,7 @@ from functools import lru_cache
 import pandas as pd
 
 from hatoolkit.model.inventory import Inventory
+from hatoolkit.model.rows import row_tuples
 
 # Values of GEOGRAPHIC_MIRROR_SYNCHRONIZATION_STATUS read as "the mirror copy is current".
 IN_SYNC = frozenset({"SYNCHRONIZED", "IN SYNC", "INSYNC", "SYNCHRONOUS", "CURRENT"})
@@ -22,11 +23,11 @@ IN_SYNC = frozenset({"SYNCHRONIZED", "IN SYNC", "INSYNC", "SYNCHRONOUS", "CURREN
 
 def _servers(inv: Inventory) -> dict[tuple[str, int, int], tuple[int, str, str | None]]:
     """(system, client lpar_id, client slot) -> (server lpar_id, adapter kind, server name) for vSCSI and vFC clients."""
-    names = {(r.system, int(r.lpar_id)): r.name for r in inv.partitions.itertuples(index=False)}
+    names = {(r.system, int(r.lpar_id)): r.name for r in row_tuples(inv.partitions)}
     out = {}
     for kind, frame in (("vscsi", inv.virtual_scsi), ("vfc", inv.virtual_fc)):
         clients = frame[(frame["adapter_type"] == "client") & frame["remote_lpar_id"].notna()]
-        for r in clients.itertuples(index=False):
+        for r in row_tuples(clients):
             server = int(r.remote_lpar_id)
             out[(r.system, int(r.lpar_id), int(r.slot_num))] = (server, kind, names.get((r.system, server)))
     return out
@@ -40,11 +41,11 @@ def unit_servers(inv: Inventory) -> pd.DataFrame:
     client_slot, lun, server_lpar_id, server, server_env, adapter, drive, source.
     """
     du = inv.disk_units
-    ids = {(r.system, r.name): int(r.lpar_id) for r in inv.partitions.itertuples(index=False) if isinstance(r.name, str)}
-    env = {(r.system, int(r.lpar_id)): r.lpar_env for r in inv.partitions.itertuples(index=False)}
+    ids = {(r.system, r.name): int(r.lpar_id) for r in row_tuples(inv.partitions) if isinstance(r.name, str)}
+    env = {(r.system, int(r.lpar_id)): r.lpar_env for r in row_tuples(inv.partitions)}
     servers = _servers(inv)
     rows = []
-    for r in du.itertuples(index=False):
+    for r in row_tuples(du):
         lpar = ids.get((r.system, r.partition))
         if pd.notna(r.client_lpar_id):
             lpar = lpar if lpar is not None else int(r.client_lpar_id)
@@ -105,19 +106,19 @@ def space_protection(inv: Inventory) -> pd.DataFrame:
     asp_exported (bool), source.
     """
     spaces = inv.storage_spaces
-    nwsds = {(r.system, r.partition, r.nwsd): r for r in inv.nwsds.itertuples(index=False)}
+    nwsds = {(r.system, r.partition, r.nwsd): r for r in row_tuples(inv.nwsds)}
     exports = {(r.system, r.partition): set(r.exports) if isinstance(r.exports, tuple) else set()
-               for r in inv.ibmi_partitions.itertuples(index=False)}
-    asps = {(r.system, r.partition, r.aspdev): r for r in inv.asps.itertuples(index=False) if isinstance(r.aspdev, str)}
+               for r in row_tuples(inv.ibmi_partitions)}
+    asps = {(r.system, r.partition, r.aspdev): r for r in row_tuples(inv.asps) if isinstance(r.aspdev, str)}
     us = unit_servers(inv)
     units = {}
-    for r in us.itertuples(index=False):
+    for r in row_tuples(us):
         if pd.notna(r.server_lpar_id) and pd.notna(r.drive):
             units.setdefault((r.system, r.partition, r.server, int(r.drive)), []).append(r)
     halves_of = {(r.system, r.partition, int(r.asp_number) if pd.notna(r.asp_number) else 0, int(r.unit_number)):
-                 r for r in mirror_pairs(inv).itertuples(index=False)}
+                 r for r in row_tuples(mirror_pairs(inv))}
     rows = []
-    for s in spaces.itertuples(index=False):
+    for s in row_tuples(spaces):
         n = nwsds.get((s.system, s.partition, s.nwsd)) if isinstance(s.nwsd, str) else None
         guest = n.guest_partition if n is not None and isinstance(n.guest_partition, str) else None
         mirrored = pd.NA
@@ -159,14 +160,14 @@ def _copy_system(inv: Inventory, asp: object) -> str | None:
     name), else by the serial number the export states."""
     node = asp.mirror_copy_node if isinstance(asp.mirror_copy_node, str) else None
     if node:
-        for r in inv.ibmi_partitions.itertuples(index=False):
+        for r in row_tuples(inv.ibmi_partitions):
             names = {str(x).upper() for x in (r.system_name, r.partition, r.host_name) if isinstance(x, str)}
             names |= {n.split(".")[0] for n in names}
             if node.upper() in names:
                 return str(r.system)
     serial = asp.mirror_copy_serial if isinstance(asp.mirror_copy_serial, str) else None
     if serial:
-        for r in inv.systems.itertuples(index=False):
+        for r in row_tuples(inv.systems):
             if isinstance(r.serial_num, str) and r.serial_num.upper() == serial.upper():
                 return str(r.system)
     return None

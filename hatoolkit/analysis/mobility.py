@@ -33,6 +33,7 @@ from hatoolkit.analysis.mobility_data import (
 from hatoolkit.analysis.mobility_rules import Rule
 from hatoolkit.model.inventory import Inventory
 from hatoolkit.model.plan import Plan
+from hatoolkit.model.rows import row_tuples
 
 # Order = the order an architect reads them in; the first failing rule colours a matrix cell.
 RULES: list[Rule] = [
@@ -140,7 +141,7 @@ def _tuples(series: pd.Series) -> pd.Series:
 
 def _caveats(data: MobilityData, cells: pd.DataFrame) -> list[str | None]:
     vfc = data.inv.virtual_fc
-    npiv = set(map(tuple, vfc.loc[vfc["adapter_type"] == "client", ["system", "lpar_id"]].itertuples(index=False)))
+    npiv = set(map(tuple, row_tuples(vfc.loc[vfc["adapter_type"] == "client", ["system", "lpar_id"]])))
     capacity = not any(rule.slug == "capacity" for rule in RULES)
     out = []
     for system, lpar in zip(cells["system"], cells["lpar_id"], strict=True):

@@ -18,6 +18,7 @@ import pandas as pd
 
 from hatoolkit.analysis import vios as vio
 from hatoolkit.model.inventory import Inventory
+from hatoolkit.model.rows import row_tuples
 
 SEA_VLAN_COLUMNS = ["system", "vios_lpar_id", "vios_name", "sea", "vswitch", "vlan_id", "trunk_priority", "ha_mode",
                     "ctl_chan", "real_adapter", "basis"]
@@ -37,10 +38,10 @@ def vios_level(text: object) -> tuple[int, int, int, int] | None:
 @lru_cache(maxsize=8)
 def sea_vlans(inv: Inventory) -> pd.DataFrame:
     """One row per (SEA, VLAN) bridged, plus HMC trunk adapters whose SEA is unknown (`sea` NA, basis trunk)."""
-    names = {(r.system, int(r.lpar_id)): r.name for r in vio.vios_ids(inv).itertuples(index=False)}
-    seas = {(r.system, int(r.vios_lpar_id), r.sea): r for r in inv.seas.itertuples(index=False)}
+    names = {(r.system, int(r.lpar_id)): r.name for r in row_tuples(vio.vios_ids(inv))}
+    seas = {(r.system, int(r.vios_lpar_id), r.sea): r for r in row_tuples(inv.seas)}
     rows = []
-    for t in vio.trunk_bridging(inv).itertuples(index=False):
+    for t in row_tuples(vio.trunk_bridging(inv)):
         if t.basis == "no_sea":
             continue
         addl = tuple(t.addl_vlan_ids) if isinstance(t.addl_vlan_ids, tuple) else ()
@@ -54,7 +55,7 @@ def sea_vlans(inv: Inventory) -> pd.DataFrame:
                          "trunk_priority": t.trunk_priority, "ha_mode": s.ha_mode if s is not None else None,
                          "ctl_chan": s.ctl_chan if s is not None else None,
                          "real_adapter": s.real_adapter if s is not None else None, "basis": t.basis})
-    for s in inv.seas.itertuples(index=False):
+    for s in row_tuples(inv.seas):
         if not isinstance(s.vlans, tuple):
             continue
         for vlan in s.vlans:
@@ -80,15 +81,15 @@ def sea_real_ports(inv: Inventory) -> pd.DataFrame:
     Columns: system, vios_lpar_id, vios_name, sea, ha_mode, real_adapter, real_kind, ports (tuple),
     unhealthy (tuple), backup_adapter, physloc, source.
     """
-    ecs = {(r.system, int(r.vios_lpar_id), r.device): r for r in inv.etherchannels.itertuples(index=False)}
+    ecs = {(r.system, int(r.vios_lpar_id), r.device): r for r in row_tuples(inv.etherchannels)}
     net = inv.vios_mappings[inv.vios_mappings["kind"] == "net"]
-    physloc = {(r.system, int(r.vios_lpar_id), r.device): r.physloc for r in inv.vios_adapters.itertuples(index=False)
+    physloc = {(r.system, int(r.vios_lpar_id), r.device): r.physloc for r in row_tuples(inv.vios_adapters)
                if isinstance(r.physloc, str)}
     physloc.update({(r.system, int(r.vios_lpar_id), r.backing_device): r.backing_physloc
-                    for r in net.itertuples(index=False)
+                    for r in row_tuples(net)
                     if isinstance(r.backing_device, str) and isinstance(r.backing_physloc, str)})
     rows = []
-    for s in inv.seas.itertuples(index=False):
+    for s in row_tuples(inv.seas):
         key = (s.system, int(s.vios_lpar_id), s.real_adapter)
         ec = ecs.get(key) if isinstance(s.real_adapter, str) else None
         row = {"system": s.system, "vios_lpar_id": int(s.vios_lpar_id), "vios_name": s.vios_name, "sea": s.sea,

@@ -19,6 +19,7 @@ from hatoolkit.analysis.mobility_data import uncaptured
 from hatoolkit.analysis.topology_graph import SINK, Builder
 from hatoolkit.model.inventory import Inventory
 from hatoolkit.model.plan import Plan
+from hatoolkit.model.rows import present, row_tuples
 
 PCI_CLASSES = {"fc": ("0C04",), "ethernet": ("0200", "0280"), "storage": ("0104", "0100", "0180", "0107")}
 
@@ -27,14 +28,19 @@ def _group(frame: pd.DataFrame, keys: list[str]) -> dict[Any, list[Any]]:
     out: dict[Any, list[Any]] = defaultdict(list)
     cols = list(frame.columns)
     idx = [cols.index(k) for k in keys]
-    for row in frame.itertuples(index=False):
+    for row in row_tuples(frame):
         key = tuple(row[i] for i in idx)
         out[key if len(key) > 1 else key[0]].append(row)
     return out
 
 
+def _served(frame: pd.DataFrame) -> set[tuple[str, int]]:
+    """(system, VIOS id) of every row: the VIOS whose capture of this kind exists."""
+    return set(zip(frame["system"].tolist(), map(int, frame["vios_lpar_id"].tolist()), strict=True))
+
+
 def _int(value: Any) -> int | None:
-    return int(value) if value is not None and not pd.isna(value) else None
+    return int(value) if present(value) else None
 
 
 @dataclass
@@ -48,35 +54,36 @@ class Context:
     def __post_init__(self) -> None:
         inv = self.inv
         p = inv.partitions
-        self.parts = {(r.system, int(r.lpar_id)): r for r in p.itertuples(index=False)}
+        self.parts = {(r.system, int(r.lpar_id)): r for r in row_tuples(p)}
+        self._labels: dict[tuple[str, int], str] = {}
         self.names = {k: (r.name if isinstance(r.name, str) else f"lpar {k[1]}") for k, r in self.parts.items()}
         self.env = {k: r.lpar_env for k, r in self.parts.items()}
-        self.by_name = {(r.system, r.name): int(r.lpar_id) for r in p.itertuples(index=False) if isinstance(r.name, str)}
+        self.by_name = {(r.system, r.name): int(r.lpar_id) for r in row_tuples(p) if isinstance(r.name, str)}
         vs = inv.virtual_scsi
         self.vscsi_clients = _group(vs[vs["adapter_type"] == "client"], ["system", "lpar_id"])
-        self.vscsi_by_slot = {(r.system, int(r.lpar_id), int(r.slot_num)): r for r in vs.itertuples(index=False)}
+        self.vscsi_by_slot = {(r.system, int(r.lpar_id), int(r.slot_num)): r for r in row_tuples(vs)}
         vf = inv.virtual_fc
         self.vfc_clients = _group(vf[vf["adapter_type"] == "client"], ["system", "lpar_id"])
-        self.vfc_by_slot = {(r.system, int(r.lpar_id), int(r.slot_num)): r for r in vf.itertuples(index=False)}
+        self.vfc_by_slot = {(r.system, int(r.lpar_id), int(r.slot_num)): r for r in row_tuples(vf)}
         m = inv.vios_mappings
         scsi, fc, net = m[m["kind"] == "scsi"], m[m["kind"] == "fc"], m[m["kind"] == "net"]
-        self.scsi_data = {(r.system, int(r.vios_lpar_id)) for r in scsi.itertuples(index=False)}
-        self.fc_data = {(r.system, int(r.vios_lpar_id)) for r in fc.itertuples(index=False)}
+        self.scsi_data = _served(scsi)
+        self.fc_data = _served(fc)
         self.vtds = _group(scsi[scsi["vtd"].notna()], ["system", "vios_lpar_id", "slot_num"])
         # by the vhost's client partition: the HMC's server slot numbers and the VIOS's own can disagree
         self.vtds_by_client = _group(scsi[scsi["vtd"].notna() & scsi["client_lpar_id"].notna()],
                                      ["system", "vios_lpar_id", "client_lpar_id"])
-        self.vfchosts = {(r.system, int(r.vios_lpar_id), _int(r.slot_num)): r for r in fc.itertuples(index=False)}
+        self.vfchosts = {(r.system, int(r.vios_lpar_id), _int(r.slot_num)): r for r in row_tuples(fc)}
         self.net_physloc = {(r.system, int(r.vios_lpar_id), r.backing_device): r.backing_physloc
-                            for r in net.itertuples(index=False)
+                            for r in row_tuples(net)
                             if isinstance(r.backing_device, str) and isinstance(r.backing_physloc, str)}
         self.port_physloc = {(r.system, int(r.vios_lpar_id), r.device): r.physloc
-                             for r in inv.vios_adapters.itertuples(index=False) if isinstance(r.physloc, str)}
+                             for r in row_tuples(inv.vios_adapters) if isinstance(r.physloc, str)}
         d = inv.disks
-        self.disk_data = {(r.system, int(r.vios_lpar_id)) for r in d.itertuples(index=False)}
-        self.disks = {(r.system, int(r.vios_lpar_id), r.hdisk): r for r in d.itertuples(index=False)}
+        self.disk_data = _served(d)
+        self.disks = {(r.system, int(r.vios_lpar_id), r.hdisk): r for r in row_tuples(d)}
         dp = inv.disk_paths
-        self.path_data = {(r.system, int(r.vios_lpar_id)) for r in dp.itertuples(index=False)}
+        self.path_data = _served(dp)
         self.paths = _group(dp, ["system", "vios_lpar_id", "hdisk"])
         self.units = _group(inv.disk_units, ["system", "partition"])
         self.nwsds = _group(inv.nwsds, ["system", "partition"])
@@ -89,7 +96,11 @@ class Context:
     # ------------------------------------------------------------------ identities
 
     def label(self, system: str, lpar_id: int) -> str:
-        return f"{system}/{self.names.get((system, lpar_id), f'lpar {lpar_id}')}"
+        key = (system, lpar_id)
+        text = self._labels.get(key)
+        if text is None:  # asked for on every node and edge a partition serves: build each once
+            text = self._labels[key] = f"{system}/{self.names.get(key, f'lpar {lpar_id}')}"
+        return text
 
     def is_vios(self, system: str, lpar_id: int | None) -> bool:
         return lpar_id is not None and self.env.get((system, lpar_id)) == "vioserver"
@@ -128,7 +139,7 @@ class Context:
         name = self.names.get((system, vios_id), f"lpar {vios_id}")
         port = self.b.node(f"port:{system}/{vios_id}/{device}", "port", f"{system}/{name} {device}", system=system,
                            owner=self.label(system, vios_id))
-        if self.b.g.out_degree(port):
+        if self.b.has_out(port):
             return port
         location = physloc or self.port_physloc.get((system, vios_id, device)) or self.net_physloc.get(
             (system, vios_id, device))

@@ -16,13 +16,12 @@ without its interface export, an EtherChannel not described: unknown branches.
 
 from __future__ import annotations
 
-import pandas as pd
-
 from hatoolkit.analysis import ibmi_net
 from hatoolkit.analysis import vios as vio
 from hatoolkit.analysis.topology_context import Context
 from hatoolkit.analysis.topology_graph import SINK
 from hatoolkit.model.ibmi_ha import VIRTUAL_IP_LINE
+from hatoolkit.model.rows import present, row_tuples
 
 Need = tuple[str, str, str]
 
@@ -36,23 +35,23 @@ class Network:
         self.wired: set[str] = set()
         trunks = vio.trunk_bridging(inv)
         self.trunks: dict[tuple[str, str, int], list[object]] = {}
-        for r in trunks.itertuples(index=False):
+        for r in row_tuples(trunks):
             addl = tuple(r.addl_vlan_ids) if isinstance(r.addl_vlan_ids, tuple) else ()
             vswitch = r.vswitch if isinstance(r.vswitch, str) else vio.DEFAULT_VSWITCH
-            for vlan in ((int(r.port_vlan_id),) if pd.notna(r.port_vlan_id) else ()) + addl:
+            for vlan in ((int(r.port_vlan_id),) if present(r.port_vlan_id) else ()) + addl:
                 self.trunks.setdefault((r.system, vswitch, int(vlan)), []).append(r)
-        self.seas = {(r.system, int(r.vios_lpar_id), r.sea): r for r in inv.seas.itertuples(index=False)}
-        self.ecs = {(r.system, int(r.vios_lpar_id), r.device): r for r in inv.etherchannels.itertuples(index=False)}
+        self.seas = {(r.system, int(r.vios_lpar_id), r.sea): r for r in row_tuples(inv.seas)}
+        self.ecs = {(r.system, int(r.vios_lpar_id), r.device): r for r in row_tuples(inv.etherchannels)}
         bridges = ibmi_net.vlan_bridges(inv)
         self.bridges: dict[tuple[str, str, int], list[object]] = {}
-        for r in bridges.itertuples(index=False):
+        for r in row_tuples(bridges):
             self.bridges.setdefault((r.system, r.vswitch, int(r.vlan_id)), []).append(r)
-        self.bridged_by = {(r.system, int(r.lpar_id), r.vswitch, int(r.vlan_id)) for r in bridges.itertuples(index=False)
-                           if r.target_kind in ("vipa", "interface") and pd.notna(r.lpar_id)}
+        self.bridged_by = {(r.system, int(r.lpar_id), r.vswitch, int(r.vlan_id)) for r in row_tuples(bridges)
+                           if r.target_kind in ("vipa", "interface") and present(r.lpar_id)}
         ifc = ibmi_net.interfaces(inv)
-        self.ifc = {(r.system, r.partition, r.internet_address): r for r in ifc.itertuples(index=False)}
+        self.ifc = {(r.system, r.partition, r.internet_address): r for r in row_tuples(ifc)}
         self.clients: dict[tuple[str, int], list[object]] = {}
-        for r in vio.client_vlans(inv).itertuples(index=False):
+        for r in row_tuples(vio.client_vlans(inv)):
             self.clients.setdefault((r.system, int(r.lpar_id)), []).append(r)
 
     # ------------------------------------------------------------------ needs
@@ -132,7 +131,7 @@ class Network:
 
     def _ibmi_bridge(self, hub: str, r: object) -> None:
         ctx = self.ctx
-        system, lpar_id = r.system, int(r.lpar_id) if pd.notna(r.lpar_id) else None
+        system, lpar_id = r.system, int(r.lpar_id) if present(r.lpar_id) else None
         if lpar_id is None or r.target_kind in ("none", "dangling"):
             return
         gate = ctx.partition(system, lpar_id, f"line:{r.line_description}")
@@ -159,10 +158,10 @@ class Network:
         nid = f"ifc:{system}/{partition}/{address}"
         if ifc.line_description == VIRTUAL_IP_LINE:
             node = ctx.b.node(nid, "vipa", f"{ctx.label(system, lpar_id)} virtual IP {address}", system=system)
-            if ctx.b.g.out_degree(node):
+            if ctx.b.has_out(node):
                 return node
             prefs = ifc.preferred_interfaces if isinstance(ifc.preferred_interfaces, tuple) else None
-            if ifc.proxy_arp_enabled is pd.NA or pd.isna(ifc.proxy_arp_enabled):
+            if not present(ifc.proxy_arp_enabled):
                 ctx.b.edge(node, ctx.b.unknown(f"proxy ARP of {address} on {ctx.label(system, lpar_id)} not exported",
                                                system))
             elif not bool(ifc.proxy_arp_enabled):
@@ -178,7 +177,7 @@ class Network:
             return node
         node = ctx.b.node(nid, "interface", f"{ctx.label(system, lpar_id)} {address} on {ifc.line_description}",
                           system=system)
-        if not ctx.b.g.out_degree(node) and str(ifc.status).upper() == "ACTIVE":
+        if not ctx.b.has_out(node) and str(ifc.status).upper() == "ACTIVE":
             ctx.b.edge(node, self._line(system, partition, ifc, lpar_id))
         return node
 
@@ -186,7 +185,7 @@ class Network:
         ctx = self.ctx
         nid = ctx.b.node(f"line:{system}/{partition}/{ifc.line_description}", "line",
                          f"{ctx.label(system, lpar_id)} line {ifc.line_description}", system=system)
-        if ctx.b.g.out_degree(nid):
+        if ctx.b.has_out(nid):
             return nid
         kind = ifc.port_kind
         owner = ctx.label(system, lpar_id)
@@ -199,7 +198,7 @@ class Network:
             ctx.b.edge(port, card)
             ctx.b.edge(card, SINK)
         elif kind == "virtual" and isinstance(ifc.vlans, tuple):
-            vlans = (int(ifc.vlan_id),) if pd.notna(ifc.vlan_id) else ifc.vlans[:1]
+            vlans = (int(ifc.vlan_id),) if present(ifc.vlan_id) else ifc.vlans[:1]
             for vlan in vlans:
                 ctx.b.edge(nid, self.hub(system, ifc.vswitch, vlan))
         else:

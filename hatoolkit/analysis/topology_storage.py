@@ -20,9 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import pandas as pd
-
-from hatoolkit.analysis.topology_context import Context
+from hatoolkit.analysis.topology_context import Context, present
 from hatoolkit.analysis.topology_graph import SINK
 
 RESERVING = frozenset({"single_path", "pr_exclusive"})
@@ -48,7 +46,7 @@ def hdisk_path(ctx: Context, system: str, vios_id: int, hdisk: str, into: str) -
     disk = ctx.b.node(f"hdisk:{system}/{vios_id}/{hdisk}", "hdisk", f"{ctx.label(system, vios_id)} {hdisk}", system=system,
                       owner=ctx.label(system, vios_id))
     ctx.b.edge(vios, disk)
-    if ctx.b.g.out_degree(disk):
+    if ctx.b.has_out(disk):
         return
     if (system, vios_id) not in ctx.path_data:
         ctx.b.edge(disk, ctx.b.unknown(f"MPIO paths of {ctx.label(system, vios_id)} not captured (lspath)", system))
@@ -89,7 +87,7 @@ def _vios_luns(ctx: Context, system: str, lpar_id: int, ibmi: bool, many: bool) 
     blind: list[int] = []
     seen: set[int] = set()
     for a in ctx.vscsi_clients.get((system, lpar_id), []):
-        vios_id = int(a.remote_lpar_id) if pd.notna(a.remote_lpar_id) else None
+        vios_id = int(a.remote_lpar_id) if present(a.remote_lpar_id) else None
         if not ctx.is_vios(system, vios_id) or vios_id in seen:
             continue
         seen.add(vios_id)
@@ -135,7 +133,7 @@ def _reserves(ctx: Context, system: str, vios_id: int, vtd: object) -> bool:
 
 def _client_slot(ctx: Context, system: str, lpar_id: int, server_id: int) -> int:
     for a in ctx.vscsi_clients.get((system, lpar_id), []):
-        if pd.notna(a.remote_lpar_id) and int(a.remote_lpar_id) == server_id:
+        if present(a.remote_lpar_id) and int(a.remote_lpar_id) == server_id:
             return int(a.slot_num)
     return -1
 
@@ -174,7 +172,7 @@ def _npiv(ctx: Context, system: str, lpar_id: int) -> list[Need]:
             ctx.b.edge(vios, ctx.b.unknown(f"NPIV mappings of {ctx.label(system, vios_id)} not captured (lsmap -npiv)",
                                            system))
             continue
-        host = ctx.vfchosts.get((system, vios_id, int(a.remote_slot_num) if pd.notna(a.remote_slot_num) else None))
+        host = ctx.vfchosts.get((system, vios_id, int(a.remote_slot_num) if present(a.remote_slot_num) else None))
         if host is None or not isinstance(host.backing_device, str):
             continue  # vfchost not mapped to a physical port: this path leads nowhere
         port = ctx.vios_port(system, vios_id, host.backing_device, "fc")
@@ -182,7 +180,7 @@ def _npiv(ctx: Context, system: str, lpar_id: int) -> list[Need]:
             ctx.b.edge(vios, ctx.b.unknown(f"NPIV login state through {ctx.label(system, vios_id)} not captured "
                                            "(lsmap -all -npiv)", system))
             continue
-        logged = host.status.upper() == "LOGGED_IN" and (pd.isna(host.ports_logged_in) or host.ports_logged_in > 0)
+        logged = host.status.upper() == "LOGGED_IN" and (not present(host.ports_logged_in) or host.ports_logged_in > 0)
         if logged:
             ctx.b.edge(vios, port)
         elif not running:
@@ -192,15 +190,15 @@ def _npiv(ctx: Context, system: str, lpar_id: int) -> list[Need]:
 
 
 def _rid(a: object) -> int | None:
-    return int(a.remote_lpar_id) if pd.notna(a.remote_lpar_id) else None
+    return int(a.remote_lpar_id) if present(a.remote_lpar_id) else None
 
 
 def _unit_needs(ctx: Context, system: str, lpar_id: int, rows: list[object]) -> list[Need]:
     """Disk units exported by an IBM i guest: one need per unit, one alternative per active mirror half."""
     units: dict[tuple[int, int], list[object]] = defaultdict(list)
     for r in rows:
-        if pd.notna(r.unit_number) and int(r.unit_number) > 0:
-            units[(int(r.asp_number) if pd.notna(r.asp_number) else 0, int(r.unit_number))].append(r)
+        if present(r.unit_number) and int(r.unit_number) > 0:
+            units[(int(r.asp_number) if present(r.asp_number) else 0, int(r.unit_number))].append(r)
     out: list[Need] = []
     for (asp, unit), halves in sorted(units.items()):
         label = f"ASP {asp} unit {unit}"
@@ -222,15 +220,15 @@ def _unit_needs(ctx: Context, system: str, lpar_id: int, rows: list[object]) -> 
 
 
 def _unit_path(ctx: Context, system: str, lpar_id: int, r: object, half: str) -> None:
-    slot = int(r.client_slot) if pd.notna(r.client_slot) else None
-    if slot is None or (pd.notna(r.client_lpar_id) and int(r.client_lpar_id) != lpar_id):
+    slot = int(r.client_slot) if present(r.client_slot) else None
+    if slot is None or (present(r.client_lpar_id) and int(r.client_lpar_id) != lpar_id):
         ctx.b.edge(half, ctx.b.unknown(f"{ctx.label(system, lpar_id)} {r.resource_name}: location code "
                                        f"{r.location_code!s} names no virtual adapter of the partition", system))
         return
     scsi = ctx.vscsi_by_slot.get((system, lpar_id, slot))
     fc = ctx.vfc_by_slot.get((system, lpar_id, slot))
     adapter = scsi if scsi is not None else fc
-    if adapter is None or pd.isna(adapter.remote_lpar_id):
+    if adapter is None or not present(adapter.remote_lpar_id):
         ctx.b.edge(half, ctx.b.unknown(f"{ctx.label(system, lpar_id)} client slot {slot} not in the HMC listing", system))
         return
     server, server_slot = int(adapter.remote_lpar_id), _int(adapter.remote_slot_num)
@@ -277,7 +275,7 @@ def _unit_path(ctx: Context, system: str, lpar_id: int, r: object, half: str) ->
 
 
 def _int(value: object) -> int | None:
-    return int(value) if value is not None and not pd.isna(value) else None
+    return int(value) if present(value) else None
 
 
 def _space(ctx: Context, system: str, host_id: int, guest_id: int, lun: str | None) -> str | None:
@@ -291,9 +289,9 @@ def _space(ctx: Context, system: str, host_id: int, guest_id: int, lun: str | No
     host = ctx.names.get((system, host_id))
     guest = ctx.names.get((system, guest_id))
     for n in ctx.nwsds.get((system, host), []):
-        if n.guest_partition == guest or (pd.notna(n.guest_lpar_id) and int(n.guest_lpar_id) == guest_id):
+        if n.guest_partition == guest or (present(n.guest_lpar_id) and int(n.guest_lpar_id) == guest_id):
             for s in ctx.spaces.get((system, host, n.nwsd), []):
-                if pd.notna(s.drvseqnbr) and int(s.drvseqnbr) == drive:
+                if present(s.drvseqnbr) and int(s.drvseqnbr) == drive:
                     return str(s.nwsstg)
     return None
 
@@ -311,7 +309,7 @@ def storage_needs(ctx: Context, system: str, lpar_id: int) -> list[Need]:
     many = len(servers) > 1
     needs, blind = _vios_luns(ctx, system, lpar_id, ibmi, many)
     hosts = [(int(a.remote_lpar_id), int(a.slot_num)) for a in clients
-             if pd.notna(a.remote_lpar_id) and ctx.is_ibmi(system, int(a.remote_lpar_id))]
+             if present(a.remote_lpar_id) and ctx.is_ibmi(system, int(a.remote_lpar_id))]
     needs += _hosted(ctx, system, lpar_id, hosts, ibmi)
     needs += _npiv(ctx, system, lpar_id)
     strangers = [a for a in clients if not ctx.is_vios(system, _rid(a)) and not ctx.is_ibmi(system, _rid(a))]

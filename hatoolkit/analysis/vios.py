@@ -14,6 +14,7 @@ from functools import lru_cache
 import pandas as pd
 
 from hatoolkit.model.inventory import Inventory
+from hatoolkit.model.rows import row_tuples
 
 DEFAULT_VSWITCH = "ETHERNET0"
 
@@ -145,7 +146,7 @@ def client_storage(inv: Inventory) -> pd.DataFrame:
                           right_on=["system", "vios_lpar_id"])
     links = links[["system", "lpar_id", "vios_lpar_id", "vios_name"]].drop_duplicates()
     maps = inv.vios_mappings[inv.vios_mappings["kind"] == "scsi"]
-    with_data = set(map(tuple, maps[["system", "vios_lpar_id"]].drop_duplicates().itertuples(index=False)))
+    with_data = set(map(tuple, row_tuples(maps[["system", "vios_lpar_id"]].drop_duplicates())))
     links = links.assign(vios_data=pd.Series([(s, int(v)) in with_data for s, v in zip(
         links["system"], links["vios_lpar_id"], strict=True)], index=links.index, dtype=bool))
     vtds = maps[maps["vtd"].notna()].rename(columns={"client_lpar_id": "lpar_id"})

@@ -20,6 +20,7 @@ from hatoolkit.checks.registry import Outcome, check, evidence, outcome
 from hatoolkit.model.findings import Severity
 from hatoolkit.model.inventory import Inventory
 from hatoolkit.model.plan import Plan
+from hatoolkit.model.rows import row_tuples
 
 
 def _vipa_groups(inv: Inventory) -> list[tuple[tuple[str, str, str], pd.DataFrame]]:
@@ -42,7 +43,7 @@ def single_bridge_interface(inv: Inventory, plan: Plan) -> Outcome:
     vip = {key: grp for key, grp in _vipa_groups(inv)}
     out: list[dict[str, Any]] = []
     evaluated = 0
-    for r in bridges.itertuples(index=False):
+    for r in row_tuples(bridges):
         if r.target_kind in ("none", "dangling"):
             continue
         evaluated += 1
@@ -131,7 +132,7 @@ def preferred_inactive(inv: Inventory, plan: Plan) -> Outcome:
     v = ibmi_net.vipas(inv)
     prefs = v[v["preferred"].notna()]
     out: list[dict[str, Any]] = []
-    for r in prefs.itertuples(index=False):
+    for r in row_tuples(prefs):
         if bool(r.pref_found) and str(r.pref_status).upper() == "ACTIVE":
             continue
         state = "not defined on the partition" if not bool(r.pref_found) else f"{str(r.pref_status).lower()}"
@@ -168,15 +169,15 @@ def proxy_arp_off(inv: Inventory, plan: Plan) -> Outcome:
                 internet_address=vipa, proxy_arp_enabled="NO", preferred_interface_list=tuple(grp["preferred"].dropna()),
                 current_proxy_agent_line=grp["current_proxy_line"].iloc[0]),
                 "message": f"proxy ARP is not enabled on virtual IP {vipa}: its preferred interfaces never proxy it"})
-        for r in grp[grp["preferred"].notna() & grp["pref_found"].fillna(False).astype(bool)].itertuples(index=False):
+        for r in row_tuples(grp[grp["preferred"].notna() & grp["pref_found"].fillna(False).astype(bool)]):
             if r.pref_proxy_arp_allowed is not pd.NA and pd.notna(r.pref_proxy_arp_allowed) and not r.pref_proxy_arp_allowed:
                 out.append({"system": system, "partition": partition,
                             "resource": f"{system}/{partition}/{r.preferred}", "status": "fail",
                             "evidence": evidence(internet_address=r.preferred, proxy_arp_allowed="NO", vipa=vipa),
                             "message": f"preferred interface {r.preferred} of {vipa} does not allow proxy ARP"})
     ifc = ibmi_net.interfaces(inv)
-    by_addr = {(r.system, r.partition, r.internet_address): r for r in ifc.itertuples(index=False)}
-    for r in ibmi_net.vlan_bridges(inv).itertuples(index=False):
+    by_addr = {(r.system, r.partition, r.internet_address): r for r in row_tuples(ifc)}
+    for r in row_tuples(ibmi_net.vlan_bridges(inv)):
         if r.target_kind != "interface":
             continue
         evaluated += 1

@@ -22,6 +22,7 @@ from hatoolkit.checks.registry import Outcome, check, evidence, outcome
 from hatoolkit.model.findings import Severity
 from hatoolkit.model.inventory import Inventory
 from hatoolkit.model.plan import Plan
+from hatoolkit.model.rows import row_tuples
 
 FAILOVER_MODES = frozenset({"auto", "standby", "sharing"})
 
@@ -159,14 +160,14 @@ def sea_ha_mode_disabled(inv: Inventory, plan: Plan) -> Outcome:
     for (system, _, vlan), known, _ in _groups(inv):
         if len(known) < 2:
             continue
-        for r in known.itertuples(index=False):
+        for r in row_tuples(known):
             key = (system, int(r.vios_lpar_id), r.sea)
             if key in seen:
                 continue
             seen.add(key)
             evaluated += 1
             where = {"system": system, "partition": r.vios_name, "resource": f"{system}/{r.vios_name}/{r.sea}"}
-            others = sorted(f"{o.vios_name}/{o.sea}" for o in known.itertuples(index=False) if o.sea != r.sea
+            others = sorted(f"{o.vios_name}/{o.sea}" for o in row_tuples(known) if o.sea != r.sea
                             or o.vios_lpar_id != r.vios_lpar_id)
             if not isinstance(r.ha_mode, str):
                 out.append({**where, "status": "unknown", "evidence": evidence(sea=r.sea, ha_mode=None),
@@ -193,9 +194,9 @@ def sea_single_port(inv: Inventory, plan: Plan) -> Outcome:
     partnered = set()
     for _, known, _ in _groups(inv):
         if known["vios_lpar_id"].nunique() >= 2:
-            partnered |= {(r.system, int(r.vios_lpar_id), r.sea) for r in known.itertuples(index=False)}
+            partnered |= {(r.system, int(r.vios_lpar_id), r.sea) for r in row_tuples(known)}
     out: list[dict[str, Any]] = []
-    for r in ports.itertuples(index=False):
+    for r in row_tuples(ports):
         where = {"system": r.system, "partition": r.vios_name, "resource": f"{r.system}/{r.vios_name}/{r.sea}"}
         severity = "medium" if (r.system, int(r.vios_lpar_id), r.sea) in partnered else "high"
         if r.real_kind == "unknown":
@@ -222,14 +223,14 @@ def sea_no_control_channel(inv: Inventory, plan: Plan) -> Outcome:
     channel; without it both may become primary. From 2.2.3.0 (firmware 7.8) the partners find each
     other over VLAN 4095 and a missing ctl_chan is fine, so it is not flagged there.
     """
-    levels = {(r.system, int(r.lpar_id)): r.name for r in vios_ids(inv).itertuples(index=False)}
-    version = {(r.system, int(r.lpar_id)): r.os_version for r in inv.partitions.itertuples(index=False)}
+    levels = {(r.system, int(r.lpar_id)): r.name for r in row_tuples(vios_ids(inv))}
+    version = {(r.system, int(r.lpar_id)): r.os_version for r in row_tuples(inv.partitions)}
     out: list[dict[str, Any]] = []
     seen: set[tuple[str, int, str]] = set()
     for _, known, _ in _groups(inv):
         if known["vios_lpar_id"].nunique() < 2:
             continue
-        for r in known.itertuples(index=False):
+        for r in row_tuples(known):
             key = (r.system, int(r.vios_lpar_id), r.sea)
             if key in seen:
                 continue

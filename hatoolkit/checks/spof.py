@@ -16,6 +16,7 @@ from hatoolkit.checks.registry import Outcome, check, evidence, outcome
 from hatoolkit.model.findings import Severity
 from hatoolkit.model.inventory import Inventory
 from hatoolkit.model.plan import Plan
+from hatoolkit.model.rows import row_tuples
 
 KIND_WORDS = {"vios": "VIOS", "ibmi_host": "IBM i host", "port": "port", "adapter": "adapter",
               "hea_port": "IVE physical port", "hea_adapter": "IVE adapter",
@@ -33,7 +34,7 @@ def _impacts(inv: Inventory, plan: Plan) -> dict[str, dict[str, tuple[str, ...]]
     sp = topology.single_points(inv, plan)
     sp = sp[sp["certainty"] == "certain"]
     out: dict[str, dict[str, set[str]]] = {}
-    for r in sp.itertuples(index=False):
+    for r in row_tuples(sp):
         key = "virtual_lan" if r.need_kind == "lan" else ("virtual_fc" if r.need_label == "NPIV disks" else "virtual_scsi")
         out.setdefault(r.component, {}).setdefault(key, set()).add(f"{r.partition}:{r.need_label}")
     return {c: {k: tuple(sorted(v)) for k, v in sorted(d.items())} for c, d in out.items()}
@@ -55,7 +56,7 @@ def single_point_of_failure(inv: Inventory, plan: Plan) -> Outcome:
     failable = {d["component"] for _, d in topo.graph.nodes(data=True) if d.get("failable")}
     impact = _impacts(inv, plan)
     out: list[dict[str, Any]] = []
-    for r in comps.itertuples(index=False):
+    for r in row_tuples(comps):
         word = KIND_WORDS.get(str(r.kind), str(r.kind))
         owner = str(r.owner).split("/", 1)[-1] if isinstance(r.owner, str) else None
         where = {"system": r.system, "partition": owner, "resource": r.label}

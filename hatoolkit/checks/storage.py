@@ -23,6 +23,7 @@ from hatoolkit.checks.registry import Outcome, check, evidence, outcome
 from hatoolkit.model.findings import Severity
 from hatoolkit.model.inventory import Inventory
 from hatoolkit.model.plan import Plan
+from hatoolkit.model.rows import row_tuples
 
 HOST_KINDS = frozenset({"vios", "ibmi_host"})
 RESERVING = frozenset({"single_path", "pr_exclusive"})
@@ -46,7 +47,9 @@ def disk_single_host(inv: Inventory, plan: Plan) -> Outcome:
     def host_of(comps: tuple[str, ...]) -> list[str]:
         found = []
         for c in comps:
-            meta = info.setdefault(c, topo.component_info(c))
+            meta = info.get(c)
+            if meta is None:
+                meta = info[c] = topo.component_info(c)
             if meta["kind"] in HOST_KINDS:
                 found.append(str(meta["label"]))
         return found
@@ -54,7 +57,7 @@ def disk_single_host(inv: Inventory, plan: Plan) -> Outcome:
     per: dict[tuple[str, str, str, str], list[str]] = {}
     missing: dict[tuple[str, str, str, str], set[str]] = {}
     out: list[dict[str, Any]] = []
-    for r in disks.itertuples(index=False):
+    for r in row_tuples(disks):
         if r.status == "spof":
             for h in host_of(r.certain):
                 per.setdefault((r.system, r.partition, h, "fail"), []).append(r.label)
@@ -90,7 +93,7 @@ def mirror_same_host(inv: Inventory, plan: Plan) -> Outcome:
     """
     pairs = ibmi_storage.mirror_pairs(inv)
     out: list[dict[str, Any]] = []
-    for r in pairs.itertuples(index=False):
+    for r in row_tuples(pairs):
         where = {"system": r.system, "partition": r.partition, "resource": f"ASP {r.asp_number} unit {r.unit_number}"}
         ev = evidence(asp=r.asp_number, unit=r.unit_number, halves=r.halves,
                       servers=tuple(s or "?" for s in r.servers), mirrored_unit_status=r.statuses)
@@ -125,7 +128,7 @@ def disk_paths_single(inv: Inventory, plan: Plan) -> Outcome:
     groups = {k: g for k, g in paths.groupby(["system", "vios_lpar_id", "hdisk"], sort=False)}
     out: list[dict[str, Any]] = []
     blind: dict[tuple[str, str], int] = {}
-    for r in backing.itertuples(index=False):
+    for r in row_tuples(backing):
         key = (r.system, int(r.vios_lpar_id))
         if key not in with_data:
             blind[(r.system, str(r.vios_name))] = blind.get((r.system, str(r.vios_name)), 0) + 1
@@ -180,20 +183,20 @@ def reserve_blocks_dual_vios(inv: Inventory, plan: Plan) -> Outcome:
     vs = inv.virtual_scsi
     servers = vs[(vs["adapter_type"] == "client")].dropna(subset=["remote_lpar_id"])
     vios = vio.vios_ids(inv)
-    names = {(r.system, int(r.lpar_id)): r.name for r in vios.itertuples(index=False)}
+    names = {(r.system, int(r.lpar_id)): r.name for r in row_tuples(vios)}
     serving: dict[tuple[str, int], set[int]] = {}
-    for r in servers.itertuples(index=False):
+    for r in row_tuples(servers):
         if (r.system, int(r.remote_lpar_id)) in names:
             serving.setdefault((r.system, int(r.lpar_id)), set()).add(int(r.remote_lpar_id))
     disks = {}
-    for d in inv.disks.itertuples(index=False):
+    for d in row_tuples(inv.disks):
         if isinstance(d.udid, str):
             disks.setdefault((d.system, int(d.vios_lpar_id), d.udid), d)
-    with_data = {(d.system, int(d.vios_lpar_id)) for d in inv.disks.itertuples(index=False)}
-    parts = {(r.system, int(r.lpar_id)): r.name for r in inv.partitions.itertuples(index=False)}
+    with_data = {(d.system, int(d.vios_lpar_id)) for d in row_tuples(inv.disks)}
+    parts = {(r.system, int(r.lpar_id)): r.name for r in row_tuples(inv.partitions)}
     out: list[dict[str, Any]] = []
     evaluated = 0
-    for r in luns.itertuples(index=False):
+    for r in row_tuples(luns):
         mine = sorted(serving.get((r.system, int(r.lpar_id)), set()))
         if len(mine) < 2:
             continue
@@ -243,7 +246,7 @@ def iasp_geomirror(inv: Inventory, plan: Plan) -> Outcome:
     in_iasp = sp[sp["aspdev"].notna() & (sp["geo_role"].fillna("") != "MIRROR")]
     out: list[dict[str, Any]] = []
     evaluated = 0
-    for r in in_iasp.itertuples(index=False):
+    for r in row_tuples(in_iasp):
         where = {"system": r.system, "partition": r.host, "resource": r.nwsstg}
         if not r.asp_exported:
             evaluated += 1
@@ -290,7 +293,7 @@ def space_unprotected(inv: Inventory, plan: Plan) -> Outcome:
     merged = st.merge(sp[["system", "host_", "nwsstg", "guest_mirrored", "geo_session", "asp_exported"]],
                       left_on=["system", "host", "nwsstg"], right_on=["system", "host_", "nwsstg"], how="left")
     out: list[dict[str, Any]] = []
-    for r in merged.itertuples(index=False):
+    for r in row_tuples(merged):
         saved = pd.NA if pd.isna(r.saves) else (int(r.saves) > 0 or pd.notna(r.copy_saved_at))
         if pd.notna(r.copy_saved_at):
             saved = True
