@@ -19,9 +19,10 @@ import pandas as pd
 import pandera.errors as pa_errors
 
 from hatoolkit.errors import HatoolkitError, IngestError
-from hatoolkit.ingest import hmc_assemble, hmc_cli, ibmi, lslparutil, vios, vios_assemble
+from hatoolkit.ingest import hmc_assemble, hmc_cli, ibmi, vios, vios_assemble
 from hatoolkit.ingest.capture import Section, load_sections
 from hatoolkit.ingest.gaps import GapLog
+from hatoolkit.ingest.ibmi_csv import plan_zone
 from hatoolkit.ingest.records import classify_line
 from hatoolkit.model import frames as fr
 from hatoolkit.model.inventory import FRAME_MODELS, Inventory
@@ -107,7 +108,7 @@ def _hmc_section(section: Section, ctx: LoadContext) -> tuple[int, str] | None:
 
 def _hmc_assemble(ctx: LoadContext) -> dict[str, pd.DataFrame]:
     items = [p for p in ctx.pieces.get("hmc_cli", []) if isinstance(p, hmc_cli.Pending)]
-    return hmc_assemble.assemble(items, ctx.gaps, ctx.hmc_of, ctx.records, zone=lslparutil.plan_zone(ctx.root))
+    return hmc_assemble.assemble(items, ctx.gaps, ctx.hmc_of, ctx.records, zone=plan_zone(ctx.root))
 
 
 SECTION_READERS.append(_hmc_section)

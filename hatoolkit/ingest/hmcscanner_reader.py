@@ -19,8 +19,7 @@ from hatoolkit.ingest import hmcscanner_usage as hsu
 from hatoolkit.ingest import hmcscanner_vios as hsv
 from hatoolkit.ingest.gaps import GapLog
 from hatoolkit.ingest.hmc_rest import NOT_ACTIVATED_ZERO
-from hatoolkit.ingest.ibmi_csv import Zone
-from hatoolkit.ingest.lslparutil import plan_zone
+from hatoolkit.ingest.ibmi_csv import Zone, plan_zone
 
 if TYPE_CHECKING:
     from hatoolkit.ingest.bundle import LoadContext

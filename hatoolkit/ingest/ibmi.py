@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from hatoolkit.ingest import values as conv
 from hatoolkit.ingest.gaps import GapLog
@@ -29,6 +28,7 @@ from hatoolkit.ingest.ibmi_csv import (
     offset_disagrees,
     parse_local,
     parse_offset,
+    plan_zone,
     read_export,
     register,
 )
@@ -103,27 +103,6 @@ class _Host:
                 "source": [exp.where(i) for i in range(n)], "time_zone": [self.zone.name] * n}
 
 
-def _plan_zone(root: Path, gaps: GapLog) -> Zone | None:
-    """The estate's zone as the analyst stated it in the bundle's plan.yaml (`timezone`), if any."""
-    for name in ("plan.yaml", "plan.yml"):
-        plan = root / name
-        if not plan.is_file():
-            continue
-        try:
-            data = yaml.safe_load(plan.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            return None  # the plan loader reports a broken plan; IBM i times then fall back to QUTCOFFSET
-        value = data.get("timezone") if isinstance(data, dict) else None
-        if value is None:
-            return None
-        zone = Zone.iana(str(value))
-        if zone is None:
-            gaps.add("time_zone", f"plan.yaml timezone {value!r} is not an IANA zone; not used for IBM i times",
-                     file=name)
-        return zone
-    return None
-
-
 def _first(exp: Export | None, column: str) -> str | None:
     if exp is None or exp.rows.empty or column not in exp.rows.columns:
         return None
@@ -163,13 +142,13 @@ def _identity(folder: str, exports: list[Export], serials: dict[str, str], gaps:
     return None
 
 
-def _zone(host_exp: Export | None, plan_zone: Zone | None, system: str, gaps: GapLog) -> Zone:
+def _zone(host_exp: Export | None, plan_tz: Zone | None, system: str, gaps: GapLog) -> Zone:
     where = host_exp.file if host_exp is not None else None
     stated = _first(host_exp, "IANA_TIME_ZONE")
     zone = Zone.iana(stated) if stated else None
     if stated and zone is None:
         gaps.add("time_zone", f"IANA_TIME_ZONE={stated!r} is not an IANA zone name", file=where, line=2, system=system)
-    zone = zone or plan_zone
+    zone = zone or plan_tz
     offset = None
     if host_exp is not None and "QUTCOFFSET" in host_exp.rows.columns and not host_exp.rows.empty:
         minutes, bad = parse_offset(host_exp.rows["QUTCOFFSET"].head(1))
@@ -206,7 +185,7 @@ def assemble(pieces: list[object], systems: pd.DataFrame | None, root: Path, gap
     if not by_folder:
         return {}
     serials = _serial_map(systems)
-    plan_zone = _plan_zone(root, gaps)
+    stated_zone = plan_zone(root, gaps, "IBM i times")
     out: dict[str, list[pd.DataFrame]] = defaultdict(list)
     for folder in sorted(by_folder):
         exports = by_folder[folder]
@@ -214,7 +193,7 @@ def assemble(pieces: list[object], systems: pd.DataFrame | None, root: Path, gap
         if ident is None:
             continue
         part_exp = next((e for e in exports if e.kind == "partition"), None)
-        host = _Host(ident[0], ident[1], _zone(part_exp, plan_zone, ident[0], gaps), exports, gaps)
+        host = _Host(ident[0], ident[1], _zone(part_exp, stated_zone, ident[0], gaps), exports, gaps)
         out["ibmi_partitions"].append(_partition_frame(host, part_exp))
         for exp in exports:
             build = _BUILDERS.get(exp.kind)

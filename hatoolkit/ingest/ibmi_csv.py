@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from hatoolkit.ingest.capture import read_text
 from hatoolkit.ingest.gaps import GapLog
@@ -169,6 +170,30 @@ class Zone:
     @property
     def known(self) -> bool:
         return self.tz is not None
+
+
+def plan_zone(root: Path, gaps: GapLog | None = None, use: str = "local times") -> Zone | None:
+    """The estate's zone as the analyst stated it in the bundle's plan.yaml (`timezone`), if any.
+
+    A broken plan is the plan loader's to report; a name that is not an IANA zone is a gap when
+    `gaps` is given (saying what it is not used for).
+    """
+    for name in ("plan.yaml", "plan.yml"):
+        plan = root / name
+        if not plan.is_file():
+            continue
+        try:
+            data = yaml.safe_load(plan.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            return None
+        value = data.get("timezone") if isinstance(data, dict) else None
+        if not value:
+            return None
+        zone = Zone.iana(str(value))
+        if zone is None and gaps is not None:
+            gaps.add("time_zone", f"plan.yaml timezone {value!r} is not an IANA zone; not used for {use}", file=name)
+        return zone
+    return None
 
 
 def parse_offset(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:

@@ -24,11 +24,8 @@ rate), counters that went backwards, running partitions of a sampled system with
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
-import yaml
 
 from hatoolkit.ingest.gaps import GapLog
 from hatoolkit.ingest.ibmi_csv import Zone
@@ -36,21 +33,6 @@ from hatoolkit.ingest.ibmi_csv import Zone
 TIME_FORMAT = "%m/%d/%Y %H:%M:%S"
 HOLE_FACTOR = 2.0  # an interval longer than this many sample periods is a hole in the samples
 DEFAULT_ZONE = "UTC"
-
-
-def plan_zone(root: Path) -> Zone | None:
-    """The estate's zone stated in the bundle's plan.yaml (`timezone`), if any (a broken plan is the plan's gap)."""
-    for name in ("plan.yaml", "plan.yml"):
-        plan = root / name
-        if not plan.is_file():
-            continue
-        try:
-            data = yaml.safe_load(plan.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            return None
-        value = data.get("timezone") if isinstance(data, dict) else None
-        return Zone.iana(str(value)) if value else None
-    return None
 
 
 def _where(source: object) -> tuple[str | None, int | None]:

@@ -264,7 +264,7 @@ def assemble(captures: list[ViosCapture], systems: pd.DataFrame, partitions: pd.
                     row.update(system=ident.system, vios_lpar_id=ident.lpar_id, vios_name=ident.name,
                                source=f"{cap.file}:{item['line']}")
                     rows[frame].append(row)
-    frames = {name: _typed(name, rows.get(name, [])) for name in MODELS}
+    frames = {name: fr.from_rows(MODELS[name], rows.get(name, [])) for name in MODELS}
     frames["seas"] = _seas_from_net(frames["seas"], frames["vios_mappings"])
     frames = {name: _combined(name, frame) for name, frame in frames.items()}
     ports = frames["vios_adapters"]
@@ -277,21 +277,6 @@ def assemble(captures: list[ViosCapture], systems: pd.DataFrame, partitions: pd.
     if machines:
         frames["systems"] = pd.DataFrame(list(machines.values())).astype("str")
     return frames
-
-
-def _typed(name: str, rows: list[dict[str, object]]) -> pd.DataFrame:
-    """Rows -> a frame with the schema's exact dtypes (parsers already produced Python values)."""
-    empty = fr.empty(MODELS[name])
-    if not rows:
-        return empty
-    out = {}
-    for col, dtype in empty.dtypes.items():
-        values = [r.get(col) for r in rows]
-        if pd.api.types.is_object_dtype(dtype):
-            out[col] = pd.Series([pd.NA if v is None else v for v in values], dtype=object)
-        else:
-            out[col] = pd.Series(values, dtype=dtype)
-    return pd.DataFrame(out)
 
 
 def _combined(name: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -324,7 +309,7 @@ def _seas_from_net(seas: pd.DataFrame, mappings: pd.DataFrame) -> pd.DataFrame:
                       "real_adapter": grp["backing_device"].dropna().iloc[0] if grp["backing_device"].notna().any()
                       else None, "virt_adapters": tuple(grp["adapter"]), "source": ";".join(grp["source"])})
     if extra:
-        seas = pd.concat([seas, _typed("seas", extra)], ignore_index=True) if not seas.empty else _typed("seas", extra)
+        seas = pd.concat([seas, fr.from_rows(MODELS["seas"], extra)], ignore_index=True) if not seas.empty else fr.from_rows(MODELS["seas"], extra)
     slots = []
     for r in seas.itertuples():
         adapters = r.virt_adapters if isinstance(r.virt_adapters, tuple) else None
