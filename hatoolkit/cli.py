@@ -7,10 +7,14 @@ line too (with `--debug` for the traceback), never a wall of Python.
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
+import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from hatoolkit.errors import HatoolkitError
 
@@ -374,5 +378,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         gc.set_threshold(*threshold)  # main() also runs inside tests and notebooks
 
 
+def run(argv: Sequence[str] | None = None) -> NoReturn:
+    """The console entry point: `main`, then leave without tearing the heap down object by object.
+
+    CPython's exit frees every object and runs a last full collection; after `findings` on 1,000
+    systems that is ~1.5 GB of small objects and ~2 s, a sixth of the run, for memory the kernel
+    reclaims at once anyway. Output is flushed and atexit handlers run first, so nothing a user or
+    a caller relies on is skipped (mypy exits the same way). With other threads still running
+    (a library embedding us), the ordinary exit waits for them.
+    """
+    code = main(argv)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # `hatoolkit findings ... | head`: the reader left; not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second failing flush at exit
+    sys.stderr.flush()
+    if threading.active_count() > 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

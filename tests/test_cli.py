@@ -99,3 +99,30 @@ def test_installed_console_script():
     proc = subprocess.run([str(exe), "validate", SAMPLE, "--format", "json"], capture_output=True, text=True,
                           timeout=120)
     assert proc.returncode == 0 and json.loads(proc.stdout)["frames"]["systems"]
+
+
+def test_console_entry_flushes_everything_and_keeps_the_exit_code(capsys, tmp_path):
+    """`run` skips the heap teardown with os._exit: what main() printed must still all arrive."""
+    code, expected, _ = run(capsys, "findings", SAMPLE, "--format", "csv", "--fail-on", "critical")
+    out = tmp_path / "out.csv"
+    marker = tmp_path / "atexit-ran"
+    script = ("import atexit, pathlib, sys\n"
+              f"atexit.register(pathlib.Path({str(marker)!r}).touch)\n"
+              "from hatoolkit.cli import run\n"
+              "run(sys.argv[1:])\n")
+    with out.open("w") as fh:
+        proc = subprocess.run([sys.executable, "-c", script, "findings", SAMPLE, "--format", "csv",
+                               "--fail-on", "critical"], stdout=fh, stderr=subprocess.PIPE, text=True)
+    assert (proc.returncode, code) == (3, 3) and not proc.stderr
+    assert out.read_text() == expected and expected.count("\n") > 100
+    assert marker.exists()  # atexit handlers still run
+
+
+def test_console_entry_into_a_closed_pipe_is_quiet():
+    script = "import sys\nfrom hatoolkit.cli import run\nrun(sys.argv[1:])\n"
+    proc = subprocess.Popen([sys.executable, "-c", script, "findings", SAMPLE, "--format", "csv"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline().startswith(b"check_id,")
+    proc.stdout.close()  # `| head -1`
+    err = proc.stderr.read().decode()
+    assert proc.wait() == 0 and "Traceback" not in err and "Exception ignored" not in err, err
