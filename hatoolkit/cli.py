@@ -74,6 +74,8 @@ def _findings_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fail-on", dest="fail_on", metavar="SEVERITY",
                    help="exit 3 when a non-waived finding at or above this severity exists")
     p.add_argument("--waivers", metavar="FILE", help="waivers file (default: the bundle's own waivers.yaml)")
+    p.add_argument("--jobs", type=int, default=None, help="1: evaluate every check in this process (default: the "
+                   "topology checks on a second core when there is one); the findings are the same")
 
 
 @command("findings", _findings_args)
@@ -89,7 +91,8 @@ def cmd_findings(args: argparse.Namespace) -> int:
     gc.freeze()  # the inventory lives until exit: later collections need not walk its millions of objects
     try:
         select, families = _split_only(args.only)
-        findings, coverage = run_checks(inv, plan, select=select, families=families)
+        parallel = args.jobs is None or args.jobs > 1  # nothing after the findings needs the analyses: lanes may fork
+        findings, coverage = run_checks(inv, plan, select=select, families=families, parallel=parallel)
         render = {"csv": findings_csv, "json": lambda f: findings_json(f) + "\n", "table": findings_table}[args.format]
         sys.stdout.write(render(findings))
         errors = coverage[coverage["error"].notna()]

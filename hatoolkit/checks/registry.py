@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from hatoolkit.checks.lanes import run_lanes
 from hatoolkit.errors import CheckDefinitionError
 from hatoolkit.model import frames as fr
 from hatoolkit.model.findings import (
@@ -59,6 +60,7 @@ class CheckSpec:
     params: Mapping[str, Any] = field(default_factory=dict)
     deprecated: bool = False
     needs_findings: bool = False  # runs after the others, on their (waiver-marked) findings and coverage
+    lane: str = "main"  # the memoised analysis it shares with other checks; a lane may run on its own core
 
     @property
     def family(self) -> Family:
@@ -77,7 +79,7 @@ REGISTRY: dict[str, CheckSpec] = {}
 
 
 def check(id: str, severity: Severity, *, remediation: str, deprecated: bool = False,
-          needs_findings: bool = False) -> Callable:
+          needs_findings: bool = False, lane: str = "main") -> Callable:
     """Register a check; raises CheckDefinitionError on a bad or duplicate ID or missing docs."""
 
     def register(fn: Callable[..., Outcome]) -> Callable[..., Outcome]:
@@ -100,7 +102,7 @@ def check(id: str, severity: Severity, *, remediation: str, deprecated: bool = F
             if p.kind is inspect.Parameter.KEYWORD_ONLY
         }
         REGISTRY[id] = CheckSpec(id, severity, title, rationale, remediation.strip(), fn, fn.__name__, params, deprecated,
-                                 needs_findings)
+                                 needs_findings, lane)
         return fn
 
     return register
@@ -173,8 +175,13 @@ def run_checks(
     plan: Plan | None = None,
     select: Iterable[str] | None = None,
     families: Iterable[str] | None = None,
+    parallel: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Run checks (all, or those selected by ID or family) -> (Findings, Coverage), both validated."""
+    """Run checks (all, or those selected by ID or family) -> (Findings, Coverage), both validated.
+
+    `parallel` evaluates each lane of checks on its own core (checks.lanes) when the caller needs
+    none of the memoised analyses afterwards; the findings are the same either way.
+    """
     from hatoolkit import checks as _checks  # noqa: F401 - registers every check module
 
     plan = plan or Plan()
@@ -190,8 +197,15 @@ def run_checks(
     found: list[pd.DataFrame] = []
     coverage: list[dict[str, Any]] = []
     regular = [s for s in chosen if not s.deprecated and not s.needs_findings]
-    for spec in regular:
-        _run_one(spec, (inv, plan), plan, found, coverage)
+    lanes = [[s for s in regular if s.lane == name]
+             for name in ["main", *sorted({s.lane for s in regular} - {"main"})]]
+    by_id = {cid: (stamped, record) for cid, stamped, record in
+             run_lanes(lanes, lambda lane: [_evaluate(s, (inv, plan), plan) for s in lane], parallel=parallel)}
+    for spec in regular:  # one process's order, whichever core evaluated what
+        stamped, record = by_id[spec.id]
+        coverage.append(record)
+        if stamped is not None:
+            found.append(stamped)
     findings = _validated(found)
     if plan.waivers:
         from hatoolkit.checks.inputs_waivers import apply_waivers
@@ -213,6 +227,14 @@ def run_checks(
 def _run_one(spec: CheckSpec, args: tuple, plan: Plan, found: list[pd.DataFrame],
              coverage: list[dict[str, Any]]) -> None:
     """Run one check: its stamped rows go to `found`, its coverage record (or error) to `coverage`."""
+    _, stamped, record = _evaluate(spec, args, plan)
+    coverage.append(record)
+    if stamped is not None:
+        found.append(stamped)
+
+
+def _evaluate(spec: CheckSpec, args: tuple, plan: Plan) -> tuple[str, pd.DataFrame | None, dict[str, Any]]:
+    """Run one check -> (its ID, its stamped rows or None if it crashed, its coverage record)."""
     record = {"check_id": spec.id, "family": spec.family.value, "severity": spec.severity.value,
               "title": spec.title, "evaluated": 0, "failing": 0, "unknown": 0, "error": None}
     try:
@@ -227,13 +249,11 @@ def _run_one(spec: CheckSpec, args: tuple, plan: Plan, found: list[pd.DataFrame]
         frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
         where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
         record["error"] = f"{type(exc).__name__}: {exc}{where}"
-        coverage.append(record)
-        return
+        return spec.id, None, record
     record["evaluated"] = max(result.evaluated, len(stamped))
     record["failing"] = int((stamped["status"] == "fail").sum())
     record["unknown"] = int((stamped["status"] == "unknown").sum())
-    coverage.append(record)
-    found.append(stamped)
+    return spec.id, stamped, record
 
 
 def _validated(found: list[pd.DataFrame]) -> pd.DataFrame:

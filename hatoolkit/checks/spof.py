@@ -40,7 +40,7 @@ def _impacts(inv: Inventory, plan: Plan) -> dict[str, dict[str, tuple[str, ...]]
     return {c: {k: tuple(sorted(v)) for k, v in sorted(d.items())} for c, d in out.items()}
 
 
-@check("HA601", Severity.HIGH,
+@check("HA601", Severity.HIGH, lane="topology",
        remediation="Give every guest a second path around the component: dual-VIOS MPIO or NPIV, an SEA failover "
                    "pair, IBM i mirroring across two hosts, preferred interfaces on independent ports; until then, "
                    "plan its maintenance as an outage of the guests listed.")

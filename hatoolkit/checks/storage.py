@@ -30,7 +30,7 @@ RESERVING = frozenset({"single_path", "pr_exclusive"})
 BAD_PATHS = frozenset({"failed", "missing", "disabled", "defined"})
 
 
-@check("HA501", Severity.HIGH,
+@check("HA501", Severity.HIGH, lane="topology",
        remediation="Serve the disk through a second hosting partition: map the same LUN through the second VIOS "
                    "(MPIO, reserve_policy=no_reserve), or mirror the IBM i unit with one served by another host.")
 def disk_single_host(inv: Inventory, plan: Plan) -> Outcome:
