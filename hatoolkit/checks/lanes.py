@@ -22,9 +22,12 @@ import contextlib
 import os
 import pickle
 import signal
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+# Linux only: macOS has fork, but system frameworks (Accelerate under numpy, for one) are not safe in a child.
+FORK_SAFE = sys.platform.startswith("linux") and hasattr(os, "fork")
 Result = tuple[str, Any, dict[str, Any]]  # check ID, stamped rows (a DataFrame) or None, coverage record
 Evaluate = Callable[[Sequence[Any]], list[Result]]
 
@@ -46,7 +49,7 @@ def run_lanes(lanes: Sequence[Sequence[Any]], evaluate: Evaluate, *, parallel: b
     lanes = [lane for lane in lanes if lane]
     if not lanes:
         return []
-    if not (parallel and len(lanes) > 1 and hasattr(os, "fork") and cores() > 1):
+    if not (parallel and len(lanes) > 1 and FORK_SAFE and cores() > 1):
         return [r for lane in lanes for r in evaluate(lane)]
     children = [_spawn(lane, evaluate) for lane in lanes[1:]]
     try:

@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 
 from hatoolkit.checks import REGISTRY, run_checks
-from hatoolkit.checks.lanes import cores, run_lanes
+from hatoolkit.checks.lanes import FORK_SAFE, cores, run_lanes
 from hatoolkit.model.plan import bundle_plan
 from tests.conftest import SAMPLE
 
-needs_two = pytest.mark.skipif(not hasattr(os, "fork") or cores() < 2, reason="one core or no fork: lanes run here")
+needs_two = pytest.mark.skipif(not FORK_SAFE or cores() < 2, reason="one core, or not Linux: lanes run here")
 
 
 def test_topology_checks_declare_their_lane():
