@@ -23,10 +23,10 @@ _PROFILE_RUNNER = "import sys\nfrom hatoolkit.cli import main\nsys.exit(main(sys
 _RUNNER = "import sys\nfrom hatoolkit.cli import run\nrun(sys.argv[1:])\n"
 
 
-def run_findings(bundle: Path, profile: Path | None = None) -> tuple[float, float, int]:
+def run_findings(bundle: Path, profile: Path | None = None, one_core: bool = False) -> tuple[float, float, int]:
     """(wall seconds, peak MB, number of findings) of `hatoolkit findings BUNDLE --format csv`."""
     args = ["findings", str(bundle), "--format", "csv"]
-    if profile is not None:  # one process, so that the profile shows every check
+    if profile is not None or one_core:  # one process (and a profile that shows every check)
         args.append("--jobs=1")
         cmd = [sys.executable, "-m", "pyinstrument", "-r", "html", "-o", str(profile), "-c", _PROFILE_RUNNER, *args]
     else:
@@ -92,8 +92,12 @@ def measure(systems: int = 1000, lpars: int = 20, profile: Path | None = None) -
         bundle = Path(tmp) / "fleet"
         write_fleet(bundle, systems=systems, seed=1, lpars_per_system=lpars)
         wall, peak, count = run_findings(bundle, profile)
+        one_wall, _, one_count = run_findings(bundle, one_core=True)
+    if one_count != count:
+        raise RuntimeError(f"--jobs 1 gave {one_count} findings, the default {count}")
     return {
         f"findings_{systems}_systems_s": wall,
         f"findings_{systems}_systems_peak_mb": peak,
         f"findings_{systems}_systems_count": float(count),
+        f"findings_{systems}_systems_one_core_s": one_wall,  # --jobs 1: every check in one process
     }
