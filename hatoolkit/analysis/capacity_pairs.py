@@ -98,9 +98,10 @@ def fit_frame(inv: Inventory, plan: Plan, base: pd.DataFrame, rows: np.ndarray, 
     capped = {(s, p.name): k for s, c, start in zip(range(len(t.names)), t.pool_count, t.pool_start, strict=True)
               for k, p in enumerate(t.pools[start:start + c], start=start)}
     capped_names = {name for _, name in capped}
-    in_pool = np.array([isinstance(x, str) for x in names], dtype=bool)
-    maybe_capped = np.array([isinstance(x, str) and x in capped_names for x in names], dtype=bool)
-    named = np.array([isinstance(x, str) and x != DEFAULT_POOL for x in names], dtype=bool)
+    pool_names = base["pool_name"] if len(base) else pd.Series([], dtype="str")
+    in_pool = pool_names.notna().to_numpy(dtype=bool)
+    maybe_capped = in_pool & pool_names.isin(capped_names).to_numpy(dtype=bool)
+    named = in_pool & pool_names.ne(DEFAULT_POOL).to_numpy(dtype=bool)
     shared = have & ~ded & (in_pool[r] if len(base) else False)
     pool = np.full(n, None, dtype=object)
     pool_free = np.full(n, np.nan)
@@ -123,15 +124,17 @@ def fit_frame(inv: Inventory, plan: Plan, base: pd.DataFrame, rows: np.ndarray, 
     fits[~any_short & unknown] = pd.NA
 
     # Texts for the pairs that need them, built once per distinct combination of reasons.
-    part_missing = np.array([f"partition size ({m or 'processors,memory'})" for m in base["missing"]], dtype=object)
+    # Once per distinct text of the partitions (a few), not once per partition.
+    codes, uniques = pd.factorize(base["missing"], use_na_sentinel=False)
+    part_missing = np.array([f"partition size ({m or 'processors,memory'})" for m in uniques], dtype=object)[codes]
     flags = [(~have, "partition or destination not in the inventory"), (have & ~size_known, None), (~rated, PERF),
              (np.isnan(free_p), "curr_avail_sys_proc_units"), (np.isnan(free_m), "curr_avail_sys_mem_mb"),
              (no_lmb, "mem_region_size"), (pre_unknown, "preemptible partition sizes"),
              (blind, "shared processor pools (lshwres -r procpool)")]
     missing = _texts(flags, unknown, np.where(have & ~size_known, part_missing[r] if len(base) else "", ""))
-    short = _texts([(short_p, "processors"), (short_m, "memory"), (short_g, None)], any_short,
-                   np.where(short_g, "pool " + pd.Series(pool, dtype="str").fillna("").to_numpy(dtype=object), ""),
-                   sep=",")
+    pool_short = np.full(n, "", dtype=object)  # the pool's name only where it is short (few of a million pairs)
+    pool_short[short_g] = ["pool " + name for name in pool[short_g]]
+    short = _texts([(short_p, "processors"), (short_m, "memory"), (short_g, None)], any_short, pool_short, sep=",")
     return pd.DataFrame({
         "proc_units_target": need_p, "mem_mb_target": mem_t, "hpt_mb": hpt, "mem_demand_mb": need_m,
         "proc_units_free": free_p, "mem_mb_free": free_m, "rperf_scale": factor,

@@ -53,8 +53,12 @@ class MobilityData:
 
     @functools.cached_property
     def moving(self) -> np.ndarray:
-        """Per movable cell: "active", "inactive" (object array, computed once for every rule)."""
-        return self.movable["mode"].to_numpy(dtype=object)
+        """Per movable cell: "active", "inactive" (object array, computed once for every rule).
+
+        Taken from the movers' modes by `mover_i`: converting a million cells' strings would cost
+        more than every rule that reads them."""
+        modes = self.movers["mode"].to_numpy(dtype=object)
+        return modes[self.movable["mover_i"].to_numpy()] if len(modes) else np.zeros(0, dtype=object)
 
     @functools.cached_property
     def movable(self) -> pd.DataFrame:
@@ -163,12 +167,11 @@ def take(frame: pd.DataFrame, codes: np.ndarray, column: str) -> pd.Series:
 def blocker_rows(frame: pd.DataFrame, *, status: object = "fail", destination: object = None, resource: object = None,
                  message: object, evidence: object = None, fix: object = None) -> pd.DataFrame:
     """Blocker rows aligned with `frame` (which carries system, lpar_id, partition): values are Series or scalars."""
-    n = len(frame)
 
     def col(value: object) -> pd.Series:
         if isinstance(value, pd.Series):
             return value.reindex(frame.index).astype("str")
-        return pd.Series([value] * n, index=frame.index, dtype="str")
+        return pd.Series(value, index=frame.index, dtype="str")  # broadcast, not a list of n scalars
 
     out = pd.DataFrame({
         "system": frame["system"].astype("str"), "lpar_id": frame["lpar_id"].astype("Int64"),
