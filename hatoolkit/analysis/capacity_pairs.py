@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from hatoolkit.analysis.demand import DEFAULT_POOL, hpt_mb, on_target_numbers, partition_base
+from hatoolkit.analysis.demand import DEFAULT_POOL, hpt_mb, on_target_numbers, partition_base, round_up
 from hatoolkit.analysis.supply import supply_table
 from hatoolkit.model.inventory import Inventory
 from hatoolkit.model.plan import Plan
@@ -65,11 +65,15 @@ def fit_frame(inv: Inventory, plan: Plan, base: pd.DataFrame, rows: np.ndarray, 
     have = (rows >= 0) & (dest >= 0)
     r, d = np.clip(rows, 0, None), np.clip(dest, 0, None)
 
-    def col(name: str, dtype: type = float) -> np.ndarray:
-        values = base[name].to_numpy(dtype=dtype) if len(base) else np.zeros(0, dtype=dtype)
-        return values[r] if len(values) else np.zeros(n, dtype=dtype)
+    def part(name: str, dtype: type = float) -> np.ndarray:
+        """A column of the partitions (one zero row stands in for an empty base: every `r` is then 0)."""
+        return base[name].to_numpy(dtype=dtype) if len(base) else np.zeros(1, dtype=dtype)
 
-    ded = (base["proc_mode"] == "ded").to_numpy(dtype=bool)[r] if len(base) else np.zeros(n, dtype=bool)
+    def col(name: str, dtype: type = float) -> np.ndarray:
+        return part(name, dtype)[r]
+
+    ded_part = (base["proc_mode"] == "ded").to_numpy(dtype=bool) if len(base) else np.zeros(1, dtype=bool)
+    ded = ded_part[r]
     if rescale:
         systems = base["system"].to_numpy(dtype=object)[r] if len(base) else np.zeros(n, dtype=object)
         src = t.positions(list(systems))
@@ -82,10 +86,14 @@ def fit_frame(inv: Inventory, plan: Plan, base: pd.DataFrame, rows: np.ndarray, 
     else:
         rated, factor = np.ones(n, dtype=bool), np.ones(n)
     lmb = np.where(dest >= 0, t.lmb_mb[d], np.nan) if len(t.names) else np.full(n, np.nan)
-    proc, mem_t = on_target_numbers(col("proc_units"), ded, col("mem_mb"), factor, lmb)
-    hpt = hpt_mb(col("max_mem_mb"), col("hpt_ratio"))
+    if rescale:
+        proc, mem_t = on_target_numbers(col("proc_units"), ded, col("mem_mb"), factor, lmb)
+        need_p = np.round(proc, 2)
+    else:  # the units do not depend on the destination: computed once per partition, not once per pair
+        need_p = np.round(on_target_numbers(part("proc_units"), ded_part, part("mem_mb"), 1.0, 1.0)[0], 2)[r]
+        mem_t = round_up(col("mem_mb"), lmb)
+    hpt = hpt_mb(part("max_mem_mb"), part("hpt_ratio"))[r]  # from the partition's maximum memory alone
     need_m = mem_t + hpt
-    need_p = np.round(proc, 2)
     caps_p, caps_m = t.caps(preempt, cod)
     free_p = np.where(dest >= 0, caps_p[d], np.nan) if len(t.names) else np.full(n, np.nan)
     free_m = np.where(dest >= 0, caps_m[d], np.nan) if len(t.names) else np.full(n, np.nan)
@@ -155,8 +163,14 @@ def _texts(flags: list[tuple[np.ndarray, str | None]], wanted: np.ndarray, detai
     code = np.zeros(idx.size, dtype=np.int64)
     for bit, (flag, _) in enumerate(flags):
         code |= flag[idx].astype(np.int64) << bit
-    details, names = pd.factorize(pd.Series(detail[idx], dtype=object).fillna(""))
-    uniques, which = np.unique(code * max(len(names), 1) + details, return_inverse=True)
+    # The detail shows only where a flag without a text is set: elsewhere it is not hashed at all.
+    shown = np.zeros(idx.size, dtype=bool)
+    for flag, text in flags:
+        if text is None:
+            shown |= flag[idx]
+    details = np.zeros(idx.size, dtype=np.int64)
+    details[shown], names = pd.factorize(pd.Series(detail[idx[shown]], dtype=object).fillna(""))
+    which, uniques = pd.factorize(code * max(len(names), 1) + details)  # hashing, not sorting, a million pairs
     texts = []
     for key in uniques:
         c, extra = divmod(int(key), max(len(names), 1))

@@ -18,13 +18,22 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from hatoolkit.analysis.capacity_pairs import base_positions, fit_frame
 from hatoolkit.analysis.demand import partition_base
-from hatoolkit.analysis.mobility_data import MobilityData, blocker_rows, empty_blockers
+from hatoolkit.analysis.mobility_data import (
+    MobilityData,
+    arrow_at,
+    blocker_rows,
+    empty_blockers,
+    join_texts,
+    text_series,
+)
 from hatoolkit.analysis.supply import supply_table
 
 SIZING = {"active": "current", "inactive": "minimum"}
+_PICKED = ("system", "lpar_id", "partition", "destination", "dst_i", "mover_i")
 PREEMPT = "; shutting down its preemptible partitions (plan.yaml) first would free enough"
 
 
@@ -40,11 +49,10 @@ def capacity(d: MobilityData) -> pd.DataFrame:
     table = supply_table(d.inv, d.plan)
     table_pos = table.positions(list(d.systems.index))
     pre_p, pre_m = table.caps(True, False)
-    mode = np.full(len(d.cells), None, dtype=object)
-    mode[d.movable.index.to_numpy() if len(d.movable) < len(d.cells) else slice(None)] = d.moving
+    movable = d.movable.index.to_numpy()  # positions in d.cells
     parts = []
     for moving, sizing in SIZING.items():
-        at = np.flatnonzero(mode == moving)
+        at = movable[d.active if moving == "active" else ~d.active]
         if not at.size:
             continue
         base = partition_base(d.inv, sizing)
@@ -72,8 +80,9 @@ def capacity(d: MobilityData) -> pd.DataFrame:
 
 
 def _pick(d: MobilityData, at: np.ndarray, f: pd.DataFrame, mask: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The cells (and their fit rows) selected by `mask` among the cells at positions `at`."""
-    cells = d.cells.iloc[at[mask]]
+    """The cells (and their fit rows) selected by `mask` among the cells at positions `at` (only the columns
+    the rows are built from: each other text column would be copied for every selected cell)."""
+    cells = d.cells[list(_PICKED)].iloc[at[mask]]
     return cells, f[mask].set_index(cells.index)
 
 
@@ -103,28 +112,28 @@ def _fail_rows(c: pd.DataFrame, f: pd.DataFrame, sizing: str, mode: str) -> pd.D
     evidence = (demand + " most_free_proc_units=" + _num(most["p"].set_axis(g.index), "{:g}") + " most_free_mem_mb="
                 + _num(most["m"].set_axis(g.index), "{:.0f}")
                 + (" most_free_pool_proc_units=" + _num(most["g"].set_axis(g.index), "{:g}")).where(has_pool, ""))
-    short = g["short"].str.replace(",", " and ", regex=False).str.replace("pool ", "room in shared pool ", regex=False)
-
-    def per_row(values: pd.Series) -> pd.Series:
-        return pd.Series(values.array.take(gid), index=c.index, dtype="str")
-
+    short = g["short"].astype("str").str.replace(",", " and ", regex=False).str.replace(
+        "pool ", "room in shared pool ", regex=False)
     # What each destination has free is the same for every partition: its text is built once per destination.
     dst = c["dst_i"].to_numpy()
-    where = np.unique(dst, return_inverse=True)[1]
-    first_of = pd.Series(np.unique(where, return_index=True)[1])
-    fd = f.iloc[first_of.to_numpy()]
-    has = (c["destination"].iloc[first_of.to_numpy()].reset_index(drop=True) + " has "
+    where = np.unique(dst, return_inverse=True)[1].ravel()
+    first_of = np.unique(where, return_index=True)[1]
+    fd = f.iloc[first_of]
+    has = (c["destination"].iloc[first_of].reset_index(drop=True) + " has "
            + _num(fd["proc_units_free"].reset_index(drop=True), "{:g}") + " units and "
            + _num(fd["mem_mb_free"].reset_index(drop=True), "{:.0f}") + " MB free")
-    message = (per_row("not enough " + short + " on ") + c["destination"] + per_row(mid)
-               + pd.Series(has.array.take(np.asarray(where).ravel()), index=c.index, dtype="str"))
+    # Rows are joined from per-group and per-destination texts in one pass each (pyarrow), not by a
+    # chain of whole-column concatenations: a large estate has hundreds of thousands of short cells.
+    destination = pa.array(c["destination"])
+    pieces = [arrow_at("not enough " + short + " on ", gid), destination, arrow_at(mid, gid), arrow_at(has, where)]
     if f["pool"].notna().any():
-        message = message + ("; its shared pool " + f["pool"] + " there has "
-                             + _num(f["pool_free_proc_units"], "{:g}") + " units left under its cap").fillna("")
+        pieces.append(pa.array(("; its shared pool " + f["pool"].astype("str") + " there has "
+                                + _num(f["pool_free_proc_units"], "{:g}") + " units left under its cap").fillna("")))
     if f["preempt_helps"].any():
-        message = message + pd.Series(PREEMPT, index=f.index, dtype="str").where(f["preempt_helps"].to_numpy(bool), "")
-    return blocker_rows(c, destination=c["destination"], resource=f["short"], message=message,
-                        evidence=per_row(evidence), fix=c["destination"] + per_row(": free or add " + short))
+        pieces.append(pa.array(np.where(f["preempt_helps"].to_numpy(bool), PREEMPT, ""), type=pa.large_string()))
+    return blocker_rows(c, destination=c["destination"], resource=text_series(arrow_at(g["short"].astype("str"), gid), c),
+                        message=text_series(join_texts(*pieces), c), evidence=text_series(arrow_at(evidence, gid), c),
+                        fix=text_series(join_texts(destination, arrow_at(": free or add " + short, gid)), c))
 
 
 def _unknown_rows(c: pd.DataFrame, f: pd.DataFrame, sizing: str, *, destination: bool) -> pd.DataFrame:

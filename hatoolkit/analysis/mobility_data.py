@@ -20,6 +20,8 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from hatoolkit.model.inventory import Inventory
 from hatoolkit.model.plan import Plan
@@ -59,6 +61,11 @@ class MobilityData:
         more than every rule that reads them."""
         modes = self.movers["mode"].to_numpy(dtype=object)
         return modes[self.movable["mover_i"].to_numpy()] if len(modes) else np.zeros(0, dtype=object)
+
+    @functools.cached_property
+    def active(self) -> np.ndarray:
+        """Per movable cell: moves active (True) or inactive (False); a boolean, not a million string compares."""
+        return self.moving == "active"
 
     @functools.cached_property
     def movable(self) -> pd.DataFrame:
@@ -180,6 +187,25 @@ def blocker_rows(frame: pd.DataFrame, *, status: object = "fail", destination: o
         "fix": col(fix),
     })
     return out.reset_index(drop=True)
+
+
+def arrow_at(values: pd.Series, at: np.ndarray) -> pa.Array:
+    """Texts (one per partition, group or system) at each row's position `at`, as a pyarrow array.
+
+    Rules phrase a message once per partition or destination and spread it over the cells; joining
+    those pieces in pyarrow (`join_texts`) copies each cell's text once instead of once per `+`."""
+    at = np.asarray(at, dtype=np.int64)
+    return pa.array(values.astype("str")).take(pa.array(at, mask=at < 0))  # -1: not in the inventory, NA
+
+
+def join_texts(*pieces: pa.Array) -> pa.Array:
+    """Row-wise concatenation of pyarrow text arrays (NA where any piece is NA, as pandas' `+`)."""
+    return pc.binary_join_element_wise(*pieces, pa.scalar("", pa.large_string()))
+
+
+def text_series(values: pa.Array, like: pd.DataFrame) -> pd.Series:
+    """A pyarrow text array as a str Series aligned with `like`."""
+    return pd.Series(values, index=like.index, dtype="str")
 
 
 def empty_blockers() -> pd.DataFrame:

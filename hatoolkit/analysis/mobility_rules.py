@@ -15,16 +15,20 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from hatoolkit.analysis import hardware as hw
 from hatoolkit.analysis import vios as vio
 from hatoolkit.analysis.mobility_data import (
     MobilityData,
+    arrow_at,
     blocker_rows,
     empty_blockers,
+    join_texts,
     lpar_listed,
     side_value,
     sys_value,
+    text_series,
 )
 
 Rows = pd.DataFrame
@@ -72,7 +76,6 @@ def _generations(d: MobilityData) -> pd.Series:
 def system_capability(d: MobilityData) -> Rows:
     """Source and destination capable of this kind of mobility, and a generation pair IBM supports."""
     c = d.movable
-    mode = d.moving
     parts = []
     for side, column in (("source", "system"), ("destination", "destination")):
         codes = c["src_i" if side == "source" else "dst_i"].to_numpy()
@@ -81,7 +84,7 @@ def system_capability(d: MobilityData) -> Rows:
             flags = _sys_series(d, attr, "boolean").astype("boolean")
             state = np.where(flags.isna().to_numpy(bool), 2, flags.fillna(True).to_numpy(bool).astype(int))  # 0 no 1 yes
             at = np.where(codes >= 0, state[np.clip(codes, 0, None)] if len(state) else 2, 2)
-            this = mode == moving
+            this = d.active if moving == "active" else ~d.active
             bad, unknown = c[this & (at == 0)], c[this & (at == 2)]
             parts.append(blocker_rows(bad, destination=bad["destination"], resource=bad[column],
                                       message=bad[column] + f" ({side}) is not capable of {moving} partition mobility",
@@ -141,7 +144,7 @@ def msp(d: MobilityData) -> Rows:
     """Active LPM needs a running mover service partition (msp=1, RMC active) on both systems."""
     states, texts = _msp_status(d)
     c = d.movable
-    active = d.moving == "active"
+    active = d.active
     parts = []
     for side, column in (("source", "system"), ("destination", "destination")):
         codes = c["src_i" if column == "system" else "dst_i"].to_numpy()
@@ -281,17 +284,19 @@ def compat_mode(d: MobilityData) -> Rows:
     if "prof_lpar_proc_compat_mode" in m:
         preferred = m["prof_lpar_proc_compat_mode"].fillna(preferred)
     raw = m["curr_lpar_proc_compat_mode"].where(m["mode"] == "active", preferred)  # per mover
-    norm = raw.map(hw.compat_mode)
+    # A fleet spells a few modes many times: each distinct spelling (and each system's list) is read once.
+    codes, spellings = pd.factorize(raw, use_na_sentinel=False)
+    norm = [hw.compat_mode(x) for x in spellings]
     vocab = sorted({x for x in norm if isinstance(x, str)})
     index = {x: i for i, x in enumerate(vocab)}
-    mode_i = np.array([index.get(x, -1) if isinstance(x, str) else -1 for x in norm], dtype=np.int64)
-    sets = [hw.compat_modes(t) for t in _sys_series(d, "lpar_proc_compat_modes")]
+    mode_i = np.array([index.get(x, -1) if isinstance(x, str) else -1 for x in norm], dtype=np.int64)[codes] \
+        if len(norm) else np.zeros(0, dtype=np.int64)
+    sets = _distinct(hw.compat_modes, _sys_series(d, "lpar_proc_compat_modes"))
     known_dest = np.array([s is not None for s in sets], dtype=bool)
     offered = np.array([[s is not None and x in s for s in sets] for x in vocab], dtype=bool).reshape(len(vocab), len(sets))
     mi = mode_i[c["mover_i"].to_numpy()]
     dst = c["dst_i"].to_numpy()
-    cell_mode = d.moving
-    inactive_default = (cell_mode == "inactive") & (mi == index.get("DEFAULT", -2))
+    inactive_default = ~d.active & (mi == index.get("DEFAULT", -2))
     has = (mi >= 0) & (dst >= 0)
     supported = np.zeros(len(c), dtype=bool)
     supported[has] = offered[mi[has], dst[has]] if len(vocab) else False
@@ -312,14 +317,30 @@ def compat_mode(d: MobilityData) -> Rows:
     def mover(frame: pd.DataFrame, values: pd.Series) -> pd.Series:
         return pd.Series(values.array.take(frame["mover_i"].to_numpy()), index=frame.index, dtype="str")
 
+    at_m, dest = bad["mover_i"].to_numpy(), pa.array(bad["destination"])
     return _concat(
         blocker_rows(bad, destination=bad["destination"], resource=mover(bad, ident),
-                     message=mover(bad, says) + bad["destination"],
-                     evidence=mover(bad, ev_mode) + side_value(d, bad, "destination", listed),
-                     fix=mover(bad, fix) + bad["destination"] + " supports and restart"),
+                     message=text_series(join_texts(arrow_at(says, at_m), dest), bad),
+                     evidence=text_series(join_texts(arrow_at(ev_mode, at_m), arrow_at(listed, bad["dst_i"].to_numpy())),
+                                          bad),
+                     fix=text_series(join_texts(arrow_at(fix, at_m), dest, pa.array(
+                         np.full(len(bad), " supports and restart", dtype=object), type=pa.large_string())), bad)),
         blocker_rows(u, status="unknown", destination=u["destination"], evidence=mover(u, ev_mode),
                      message="compatibility mode of the partition or modes of " + u["destination"] + " not captured"),
     )
+
+
+def _distinct(fn: Callable[[object], object], values: pd.Series) -> list[object]:
+    """fn of each value, computed once per distinct value (systems of a fleet share a few lists)."""
+    seen: dict[object, object] = {}
+    out = []
+    for v in values:
+        key = tuple(v) if isinstance(v, list) else v
+        try:
+            out.append(seen[key] if key in seen else seen.setdefault(key, fn(v)))
+        except TypeError:  # unhashable: computed as it is
+            out.append(fn(v))
+    return out
 
 
 def name_clash(d: MobilityData) -> Rows:

@@ -84,7 +84,8 @@ def _merge_destinations(b: pd.DataFrame) -> pd.DataFrame:
         if not isinstance(d, str):
             messages.append(str(m))
             continue
-        messages.append(_mention(d).sub(lambda _, t=_listing(d, dests): t, str(m), count=1))
+        listing = _listing(d, dests)
+        messages.append(_mention(d).sub(lambda _, t=listing: t, str(m), count=1))
     merged = first.assign(destination=pd.Series(joined, index=first.index, dtype="str"),
                           message=pd.Series(messages, index=first.index, dtype="str"))
     merged = pd.concat([b[~many], merged], ignore_index=True)
