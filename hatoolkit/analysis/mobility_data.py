@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from hatoolkit.analysis import vios as vio
 from hatoolkit.model.inventory import Inventory
 from hatoolkit.model.plan import Plan
 
@@ -61,6 +62,11 @@ class MobilityData:
         more than every rule that reads them."""
         modes = self.movers["mode"].to_numpy(dtype=object)
         return modes[self.movable["mover_i"].to_numpy()] if len(modes) else np.zeros(0, dtype=object)
+
+    @functools.cached_property
+    def client_vlans(self) -> pd.DataFrame:
+        """analysis.vios.client_vlans, read once for the rules that need it (VLAN bridging, IBM i hosting)."""
+        return vio.client_vlans(self.inv)
 
     @functools.cached_property
     def active(self) -> np.ndarray:
@@ -124,7 +130,8 @@ def prepare(inv: Inventory, plan: Plan) -> MobilityData:
     p = inv.partitions
     movers = p[p["lpar_env"].fillna("") != "vioserver"].copy()
     if not movers.empty:
-        scope = [plan.in_scope(str(s), str(n)) for s, n in zip(movers["system"], movers["name"].fillna(""), strict=True)]
+        scope = [plan.in_scope(str(s), str(n))
+                 for s, n in zip(movers["system"].tolist(), movers["name"].fillna("").tolist(), strict=True)]
         movers = movers[scope]
     movers = movers.rename(columns={"name": "partition"})
     movers["mode"] = pd.Series([_mode(s) for s in movers["state"]], index=movers.index, dtype="str")

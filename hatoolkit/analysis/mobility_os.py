@@ -68,7 +68,7 @@ def os_level(d: MobilityData) -> pd.DataFrame:
     m = d.movers[d.movers["mode"].notna()]
     seen: dict[tuple[object, object], tuple[str, str] | None] = {}  # a fleet repeats a few OS levels many times
     results = [seen[k] if k in seen else seen.setdefault(k, _os_check(*k))
-               for k in zip(m["lpar_env"], m["os_version"], strict=True)]
+               for k in zip(m["lpar_env"].tolist(), m["os_version"].tolist(), strict=True)]
     status = pd.Series([r[0] if r else None for r in results], index=m.index, dtype="str")
     message = pd.Series([r[1] if r else None for r in results], index=m.index, dtype="str")
     bad, unk = m[status == "fail"], m[status == "unknown"]
@@ -78,7 +78,8 @@ def os_level(d: MobilityData) -> pd.DataFrame:
                      fix=bad["system"] + "/" + bad["partition"] + ": upgrade the operating system"),
         blocker_rows(unk, status="unknown", evidence=ev[unk.index], message=message[unk.index]),
     ]
-    c = d.movable[(d.movable["lpar_env"] == "os400").to_numpy(bool)]
+    ibmi = (d.movers["lpar_env"] == "os400").to_numpy(bool)  # per partition, then spread over its cells
+    c = d.movable[ibmi[d.movable["mover_i"].to_numpy()]] if len(ibmi) else d.movable
     gens = pd.Series([hw.generation(t) for t in d.systems["type_model"]], dtype="float64") \
         if "type_model" in d.systems else pd.Series([np.nan] * len(d.systems), dtype="float64")
     for side, column in (("source", "system"), ("destination", "destination")):

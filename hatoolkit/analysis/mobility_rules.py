@@ -213,9 +213,7 @@ def physical_io(d: MobilityData) -> Rows:
     m = d.movers[d.movers["mode"].notna()]
     slots = d.inv.io_slots
     captured = set(slots["system"])
-    owned = slots.dropna(subset=["lpar_id"]).groupby(["system", "lpar_id"])["drc_index"].agg(lambda s: ",".join(s))
-    key = pd.MultiIndex.from_frame(m[["system", "lpar_id"]])
-    now = pd.Series(owned.reindex(key).to_numpy(), index=m.index, dtype=object)
+    now = pd.Series(_owned_slots(slots, m), index=m.index, dtype=object)
     prof = m["prof_io_slots"].map(lambda t: tuple(t) if isinstance(t, tuple) else None)
     required = prof.map(lambda t: None if t is None else ",".join(e.split("/")[0] for e in t if e.endswith("/1")))
     listed = prof.map(lambda t: None if t is None else ",".join(e.split("/")[0] for e in t))
@@ -238,6 +236,21 @@ def physical_io(d: MobilityData) -> Rows:
                      message="profile requires physical I/O slot(s) " + required[e.index]),
         blocker_rows(ui, status="unknown", evidence="profile=unknown", message="partition profile not captured"),
     )
+
+
+def _owned_slots(slots: pd.DataFrame, m: pd.DataFrame) -> list[str | None]:
+    """Per mover, the DRC indexes of the slots it owns, comma-joined in listing order (None: owns none).
+
+    One pass over the slots into a dict (not a groupby calling Python once per owner)."""
+    owned: dict[tuple[str, int], list[str]] = {}
+    keep = slots["system"].notna() & slots["lpar_id"].notna()
+    for key, drc in zip(zip(slots.loc[keep, "system"].tolist(), slots.loc[keep, "lpar_id"].tolist(), strict=True),
+                        slots.loc[keep, "drc_index"].tolist(), strict=True):
+        owned.setdefault(key, []).append(drc)
+    if not owned:
+        return [None] * len(m)
+    return [",".join(owned[key]) if key in owned else None
+            for key in zip(m["system"].tolist(), m["lpar_id"].tolist(), strict=True)]
 
 
 def hea(d: MobilityData) -> Rows:
