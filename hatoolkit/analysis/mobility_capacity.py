@@ -97,7 +97,7 @@ def _fail_rows(c: pd.DataFrame, f: pd.DataFrame, sizing: str, mode: str) -> pd.D
                         "p": f["proc_units_target"].to_numpy(), "mm": f["mem_demand_mb"].to_numpy(),
                         "g": pd.factorize(f["pool"])[0]})
     gid = key.groupby(list(key.columns), sort=False).ngroup().to_numpy()
-    first = np.unique(gid, return_index=True)[1]
+    first = np.flatnonzero(~pd.Series(gid).duplicated().to_numpy())  # ids number groups in order of appearance
     most = pd.DataFrame({"p": f["proc_units_free"].to_numpy(), "m": f["mem_mb_free"].to_numpy(),
                          "g": f["pool_free_proc_units"].to_numpy()}).groupby(gid).max()
     g = f.iloc[first]
@@ -116,8 +116,7 @@ def _fail_rows(c: pd.DataFrame, f: pd.DataFrame, sizing: str, mode: str) -> pd.D
         "pool ", "room in shared pool ", regex=False)
     # What each destination has free is the same for every partition: its text is built once per destination.
     dst = c["dst_i"].to_numpy()
-    where = np.unique(dst, return_inverse=True)[1].ravel()
-    first_of = np.unique(where, return_index=True)[1]
+    where, first_of = _ranks(dst)
     fd = f.iloc[first_of]
     has = (c["destination"].iloc[first_of].reset_index(drop=True) + " has "
            + _num(fd["proc_units_free"].reset_index(drop=True), "{:g}") + " units and "
@@ -134,6 +133,16 @@ def _fail_rows(c: pd.DataFrame, f: pd.DataFrame, sizing: str, mode: str) -> pd.D
     return blocker_rows(c, destination=c["destination"], resource=text_series(arrow_at(g["short"].astype("str"), gid), c),
                         message=text_series(join_texts(*pieces), c), evidence=text_series(arrow_at(evidence, gid), c),
                         fix=text_series(join_texts(destination, arrow_at(": free or add " + short, gid)), c))
+
+
+def _ranks(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`np.unique(codes, return_inverse=True)[1]` and, per distinct code in ascending order, the position of
+    its first row — by hashing and a look-up table instead of sorting every row (codes are system positions)."""
+    firsts = np.flatnonzero(~pd.Series(codes).duplicated().to_numpy())
+    firsts = firsts[np.argsort(codes[firsts], kind="stable")]
+    lookup = np.zeros(int(codes.max()) - int(codes.min()) + 1, dtype=np.int64)
+    lookup[codes[firsts] - codes.min()] = np.arange(len(firsts))
+    return lookup[codes - codes.min()], firsts
 
 
 def _unknown_rows(c: pd.DataFrame, f: pd.DataFrame, sizing: str, *, destination: bool) -> pd.DataFrame:

@@ -248,4 +248,4 @@ def uncaptured(inv: Inventory, fragment: str) -> set[str]:
 
 def lpar_listed(inv: Inventory) -> set[str]:
     """Systems whose partition listing (lssyscfg -r lpar) was captured: only there is 'no VIOS' a fact."""
-    return set(inv.partitions["system"]) - uncaptured(inv, "lssyscfg -r lpar")
+    return set(inv.partitions["system"].unique()) - uncaptured(inv, "lssyscfg -r lpar")

@@ -91,7 +91,7 @@ def ibmi_hosted(d: MobilityData) -> pd.DataFrame:
 def vlan(d: MobilityData) -> pd.DataFrame:
     """Every VLAN (and virtual switch) of the partition must be bridged by a VIOS on the destination."""
     c = d.movable
-    veth_systems = set(d.inv.virtual_eth["system"])
+    veth_systems = set(d.inv.virtual_eth["system"].unique())
     listed = veth_systems & lpar_listed(d.inv)
     bad = _unbridged(d, c, listed)
     unk_dest = c[~np.asarray(d.systems.index.isin(listed))[c["dst_i"].to_numpy()]]
@@ -220,17 +220,21 @@ def lun_visibility(d: MobilityData) -> pd.DataFrame:
     no_udid = pv[pv["udid"].isna()]
     luns = pv.dropna(subset=["udid"]).drop_duplicates(["system", "lpar_id", "udid"])
     c = d.movable
+    # Only the cells of partitions with a LUN take part in the merge (a fleet's million cells are not hashed).
+    with_luns = pd.MultiIndex.from_frame(d.movers[["system", "lpar_id"]]).isin(
+        pd.MultiIndex.from_frame(luns[["system", "lpar_id"]]))
+    c = c[with_luns[c["mover_i"].to_numpy()]] if len(with_luns) else c
     per = c.merge(luns[["system", "lpar_id", "udid", "backing_device", "vios_name"]], on=["system", "lpar_id"])
     vios_ids = vio.vios_ids(d.inv)[["system", "lpar_id"]].rename(columns={"lpar_id": "vios_lpar_id"})
     disks = d.inv.disks.merge(vios_ids, on=["system", "vios_lpar_id"])
-    seen = set(disks["system"])
+    seen = set(disks["system"].unique())
     usable = disks.assign(free=~disks["reserve_policy"].str.lower().isin(RESERVING))
     vis = usable.groupby(["system", "udid"])["free"].agg(["any", "size"]).reset_index().rename(
         columns={"system": "destination", "any": "free_any", "size": "copies"})
     per = per.merge(vis, on=["destination", "udid"], how="left")
     known = per["destination"].isin(seen)
     no_vios = ~known & per["destination"].isin(lpar_listed(d.inv)) \
-        & ~per["destination"].isin(set(vios_ids["system"]))
+        & ~per["destination"].isin(set(vios_ids["system"].unique()))
     missing = per[known & per["copies"].isna()]
     reserved = per[known & per["copies"].notna() & ~per["free_any"].fillna(False).astype(bool)]
     unk = per[~known & ~no_vios].drop_duplicates(["system", "lpar_id", "destination"])

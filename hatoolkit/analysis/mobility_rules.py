@@ -132,7 +132,7 @@ def _msp_status(d: MobilityData) -> tuple[np.ndarray, pd.Series]:
     names = d.systems.index
     usable = g["usable"].any().reindex(names, fill_value=False).to_numpy(bool)
     undecided = g["undecided"].any().reindex(names, fill_value=False).to_numpy(bool)
-    has_vios = names.isin(set(v["system"]))
+    has_vios = names.isin(set(v["system"].unique()))
     listed = names.isin(lpar_listed(d.inv))
     text = g["text"].agg(" ".join).reindex(names).fillna("vios=none")
     state = np.select([~listed, usable, ~has_vios, undecided], [2, 0, 1, 2], 1)
@@ -212,7 +212,7 @@ def physical_io(d: MobilityData) -> Rows:
     """All I/O must be virtual: no physical slots owned (running) or required in the profile (inactive)."""
     m = d.movers[d.movers["mode"].notna()]
     slots = d.inv.io_slots
-    captured = set(slots["system"])
+    captured = set(slots["system"].unique())
     now = pd.Series(_owned_slots(slots, m), index=m.index, dtype=object)
     prof = m["prof_io_slots"].map(lambda t: tuple(t) if isinstance(t, tuple) else None)
     required = prof.map(lambda t: None if t is None else ",".join(e.split("/")[0] for e in t if e.endswith("/1")))
@@ -261,7 +261,7 @@ def hea(d: MobilityData) -> Rows:
     n_now = pd.Series(owned.reindex(pd.MultiIndex.from_frame(m[["system", "lpar_id"]])).to_numpy(), index=m.index)
     prof = m["prof_lhea_logical_ports"].map(lambda t: t if isinstance(t, tuple) else None)
     capable = sys_value(d, m["system"], "lhea_capable").map(_flag)
-    has_listing = m["system"].isin(set(d.inv.hea_ports["system"]))
+    has_listing = m["system"].isin(set(d.inv.hea_ports["system"].unique()))
     bad = n_now.fillna(0).gt(0) | prof.map(lambda t: bool(t))
     unknown = ~bad & prof.isna() & capable.ne(False) & ~has_listing
     b, u = m[bad], m[unknown]
@@ -360,7 +360,7 @@ def name_clash(d: MobilityData) -> Rows:
     """The destination must not already have a partition of the same name."""
     c = d.movable
     p = d.inv.partitions
-    listed = pd.Series(d.systems.index.isin(set(p["system"])))
+    listed = pd.Series(d.systems.index.isin(set(p["system"].unique())))
     taken = p[["system", "name", "lpar_id"]].rename(columns={"system": "destination", "name": "partition",
                                                              "lpar_id": "dest_lpar_id"})
     shared = taken.groupby("partition")["destination"].transform("nunique").gt(1)  # a name on 2+ systems
