@@ -134,7 +134,9 @@ def prepare(inv: Inventory, plan: Plan) -> MobilityData:
                  for s, n in zip(movers["system"].tolist(), movers["name"].fillna("").tolist(), strict=True)]
         movers = movers[scope]
     movers = movers.rename(columns={"name": "partition"})
-    movers["mode"] = pd.Series([_mode(s) for s in movers["state"]], index=movers.index, dtype="str")
+    codes, states = pd.factorize(movers["state"], use_na_sentinel=False)  # a fleet has a handful of states
+    modes = np.array([_mode(s) for s in states] + [None], dtype=object)  # (+ one for an empty frame)
+    movers["mode"] = pd.Series(modes[codes], index=movers.index, dtype="str")
     prof = current_profiles(inv)
     keep = ["system", "lpar_id", "profile", *[c for c in _PROFILE_COLUMNS if c in prof.columns]]
     prof = prof[keep].rename(columns={c: f"prof_{c}" for c in keep[2:]})
@@ -181,6 +183,8 @@ def take(frame: pd.DataFrame, codes: np.ndarray, column: str) -> pd.Series:
 def blocker_rows(frame: pd.DataFrame, *, status: object = "fail", destination: object = None, resource: object = None,
                  message: object, evidence: object = None, fix: object = None) -> pd.DataFrame:
     """Blocker rows aligned with `frame` (which carries system, lpar_id, partition): values are Series or scalars."""
+    if frame.empty:  # most selections of most rules are empty: the same columns and dtypes, without building them
+        return empty_blockers()
 
     def col(value: object) -> pd.Series:
         if isinstance(value, pd.Series):
@@ -215,8 +219,12 @@ def text_series(values: pa.Array, like: pd.DataFrame) -> pd.Series:
     return pd.Series(values, index=like.index, dtype="str")
 
 
+_EMPTY = pd.DataFrame({c: pd.Series([], dtype="Int64" if c == "lpar_id" else "str") for c in BLOCKER_COLUMNS})
+
+
 def empty_blockers() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series([], dtype="Int64" if c == "lpar_id" else "str") for c in BLOCKER_COLUMNS})
+    """No blocker rows (a copy of one template: rules ask for this dozens of times per estate)."""
+    return _EMPTY.copy()
 
 
 def sys_value(data: MobilityData, systems: pd.Series, column: str) -> pd.Series:
