@@ -97,9 +97,10 @@ def fit_frame(inv: Inventory, plan: Plan, base: pd.DataFrame, rows: np.ndarray, 
     caps_p, caps_m = t.caps(preempt, cod)
     free_p = np.where(dest >= 0, caps_p[d], np.nan) if len(t.names) else np.full(n, np.nan)
     free_m = np.where(dest >= 0, caps_m[d], np.nan) if len(t.names) else np.full(n, np.nan)
-    size_known = have & col("known_proc", bool) & col("known_mem", bool)
-    known_p = have & col("known_proc", bool) & rated
-    known_m = have & col("known_mem", bool) & np.isfinite(need_m)
+    known_proc, known_mem = col("known_proc", bool), col("known_mem", bool)
+    size_known = have & known_proc & known_mem
+    known_p = have & known_proc & rated
+    known_m = have & known_mem & np.isfinite(need_m)
 
     # The capped pool it would land in (same name on the destination), or its pools are not captured.
     names = base["pool_name"].to_numpy(dtype=object) if len(base) else np.zeros(0, dtype=object)

@@ -68,7 +68,7 @@ def capacity(d: MobilityData) -> pd.DataFrame:
         fi = np.flatnonzero(fail)
         helps = np.zeros(len(f), dtype=bool)
         helps[fi] = ((dest[fi] >= 0) & table.has_preemptible[safe[fi]]
-                     & ~np.array(["pool" in x for x in f["short"].to_numpy()[fi]], dtype=bool)
+                     & ~_contains(f["short"].to_numpy()[fi], "pool")
                      & (f["proc_units_target"].to_numpy()[fi] <= pre_p[safe[fi]] + 1e-9)
                      & (f["mem_demand_mb"].to_numpy()[fi] <= pre_m[safe[fi]]))
         f["preempt_helps"] = helps
@@ -133,6 +133,12 @@ def _fail_rows(c: pd.DataFrame, f: pd.DataFrame, sizing: str, mode: str) -> pd.D
     return blocker_rows(c, destination=c["destination"], resource=text_series(arrow_at(g["short"].astype("str"), gid), c),
                         message=text_series(join_texts(*pieces), c), evidence=text_series(arrow_at(evidence, gid), c),
                         fix=text_series(join_texts(destination, arrow_at(": free or add " + short, gid)), c))
+
+
+def _contains(texts: np.ndarray, part: str) -> np.ndarray:
+    """`part in text` for each text, decided once per distinct text (the shortfall texts are a handful)."""
+    codes, uniques = pd.factorize(texts)
+    return np.array([part in x for x in uniques] + [False], dtype=bool)[codes]
 
 
 def _ranks(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -209,7 +209,7 @@ def arrow_at(values: pd.Series, at: np.ndarray) -> pa.Array:
     return pa.array(values.astype("str")).take(pa.array(at, mask=at < 0))  # -1: not in the inventory, NA
 
 
-def join_texts(*pieces: pa.Array) -> pa.Array:
+def join_texts(*pieces: pa.Array | pa.Scalar) -> pa.Array:
     """Row-wise concatenation of pyarrow text arrays (NA where any piece is NA, as pandas' `+`)."""
     return pc.binary_join_element_wise(*pieces, pa.scalar("", pa.large_string()))
 

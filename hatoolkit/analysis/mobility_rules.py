@@ -317,6 +317,7 @@ def compat_mode(d: MobilityData) -> Rows:
     dest_known = np.zeros(len(c), dtype=bool)
     dest_known[dst >= 0] = known_dest[dst[dst >= 0]]
     unknown = ~ok & ((mi < 0) | ~dest_known)
+    c = c[["system", "lpar_id", "partition", "destination", "dst_i", "mover_i"]]  # what the rows are built from
     bad, u = c[~ok & ~unknown], c[unknown]
     # Texts of a partition (its mode, its name) and of a destination (its modes) are built once each, then joined.
     which = pd.Series(np.where(m["mode"].to_numpy(dtype=object) == "active", "current", "preferred"), dtype="str")
@@ -336,8 +337,8 @@ def compat_mode(d: MobilityData) -> Rows:
                      message=text_series(join_texts(arrow_at(says, at_m), dest), bad),
                      evidence=text_series(join_texts(arrow_at(ev_mode, at_m), arrow_at(listed, bad["dst_i"].to_numpy())),
                                           bad),
-                     fix=text_series(join_texts(arrow_at(fix, at_m), dest, pa.array(
-                         np.full(len(bad), " supports and restart", dtype=object), type=pa.large_string())), bad)),
+                     fix=text_series(join_texts(arrow_at(fix, at_m), dest,
+                                                pa.scalar(" supports and restart", pa.large_string())), bad)),
         blocker_rows(u, status="unknown", destination=u["destination"], evidence=mover(u, ev_mode),
                      message="compatibility mode of the partition or modes of " + u["destination"] + " not captured"),
     )

@@ -35,7 +35,9 @@ def rule_outcome(inv: Inventory, plan: Plan, rule: str, *, per_destination: bool
     data = prepare(inv, plan)
     b = rule_blockers(inv, plan)[rule]
     evaluated = len(data.cells) if per_destination else len(data.movers)
-    b = b.assign(resource=b["resource"].fillna(b["system"] + "/" + b["partition"]))
+    missing = b["resource"].isna().to_numpy(bool)
+    if missing.any():  # named after the partition, built only for the rows without a resource
+        b = b.assign(resource=b["resource"].fillna(b["system"][missing] + "/" + b["partition"][missing]))
     b = _merge_destinations(b)
     return outcome(evaluated, rows(b, system=b["system"], partition=b["partition"], resource=b["resource"],
                                    destination=b["destination"], status=b["status"], message=b["message"],
@@ -84,8 +86,7 @@ def _merge_destinations(b: pd.DataFrame) -> pd.DataFrame:
         if not isinstance(d, str):
             messages.append(str(m))
             continue
-        listing = _listing(d, dests)
-        messages.append(_mention(d).sub(lambda _, t=listing: t, str(m), count=1))
+        messages.append(_replace_first(str(m), d, _listing(d, dests)))
     merged = first.assign(destination=pd.Series(joined, index=first.index, dtype="str"),
                           message=pd.Series(messages, index=first.index, dtype="str"))
     merged = pd.concat([b[~many], merged], ignore_index=True)
@@ -99,6 +100,21 @@ def _listing(first: str, dests: list[str]) -> str:
     if n_others > 3:
         return f"{first} (and {n_others} other destinations)"
     return f"{first} (and {', '.join(d for d in dests if d != first)})"
+
+
+_NAME_CHAR = re.compile(r"[\w-]")
+
+
+def _replace_first(message: str, name: str, text: str) -> str:
+    """`_mention(name).sub(text, message, count=1)`, with a plain search first: the name's first occurrence is
+    nearly always a whole word, and then it is the regex's first match too."""
+    at = message.find(name) if name else -1
+    if at < 0:
+        return _mention(name).sub(lambda _: text, message, count=1) if not name else message
+    end = at + len(name)
+    if (at == 0 or not _NAME_CHAR.match(message, at - 1)) and (end == len(message) or not _NAME_CHAR.match(message, end)):
+        return message[:at] + text + message[end:]
+    return _mention(name).sub(lambda _: text, message, count=1)
 
 
 @functools.lru_cache(maxsize=4096)
