@@ -134,7 +134,11 @@ def _msp_status(d: MobilityData) -> tuple[np.ndarray, pd.Series]:
     undecided = g["undecided"].any().reindex(names, fill_value=False).to_numpy(bool)
     has_vios = names.isin(set(v["system"].unique()))
     listed = names.isin(lpar_listed(d.inv))
-    text = g["text"].agg(" ".join).reindex(names).fillna("vios=none")
+    joined: dict[str, list[str]] = {}  # the VIOS of each system in listing order (one pass, not a call per group)
+    for system, vios_text in zip(v["system"].tolist(), v["text"].tolist(), strict=True):
+        if isinstance(system, str):
+            joined.setdefault(system, []).append(vios_text)
+    text = pd.Series([" ".join(joined[n]) if n in joined else "vios=none" for n in names], index=names, dtype="str")
     state = np.select([~listed, usable, ~has_vios, undecided], [2, 0, 1, 2], 1)
     text = text.where(has_vios, "no VIOS partition").where(listed, "partitions=not captured")
     return state, pd.Series(text.to_numpy(), dtype="str")
@@ -214,9 +218,9 @@ def physical_io(d: MobilityData) -> Rows:
     slots = d.inv.io_slots
     captured = set(slots["system"].unique())
     now = pd.Series(_owned_slots(slots, m), index=m.index, dtype=object)
-    prof = m["prof_io_slots"].map(lambda t: tuple(t) if isinstance(t, tuple) else None)
-    required = prof.map(lambda t: None if t is None else ",".join(e.split("/")[0] for e in t if e.endswith("/1")))
-    listed = prof.map(lambda t: None if t is None else ",".join(e.split("/")[0] for e in t))
+    prof = _map(m["prof_io_slots"], lambda t: tuple(t) if isinstance(t, tuple) else None)
+    required = _map(prof, lambda t: None if t is None else ",".join(e.split("/")[0] for e in t if e.endswith("/1")))
+    listed = _map(prof, lambda t: None if t is None else ",".join(e.split("/")[0] for e in t))
     active = m["mode"] == "active"
     fail_now = active & now.notna()
     fail_prof_active = active & now.isna() & ~m["system"].isin(captured) & listed.fillna("").ne("")
@@ -259,10 +263,10 @@ def hea(d: MobilityData) -> Rows:
     ports = d.inv.hea_ports.dropna(subset=["lpar_id"])
     owned = ports.groupby(["system", "lpar_id"]).size()
     n_now = pd.Series(owned.reindex(pd.MultiIndex.from_frame(m[["system", "lpar_id"]])).to_numpy(), index=m.index)
-    prof = m["prof_lhea_logical_ports"].map(lambda t: t if isinstance(t, tuple) else None)
+    prof = _map(m["prof_lhea_logical_ports"], lambda t: t if isinstance(t, tuple) else None)
     capable = sys_value(d, m["system"], "lhea_capable").map(_flag)
     has_listing = m["system"].isin(set(d.inv.hea_ports["system"].unique()))
-    bad = n_now.fillna(0).gt(0) | prof.map(lambda t: bool(t))
+    bad = n_now.fillna(0).gt(0) | _map(prof, lambda t: bool(t))
     unknown = ~bad & prof.isna() & capable.ne(False) & ~has_listing
     b, u = m[bad], m[unknown]
     count = n_now[b.index].fillna(0).astype(int).where(n_now[b.index].notna(), prof[b.index].map(lambda t: len(t or ())))
@@ -342,6 +346,12 @@ def compat_mode(d: MobilityData) -> Rows:
         blocker_rows(u, status="unknown", destination=u["destination"], evidence=mover(u, ev_mode),
                      message="compatibility mode of the partition or modes of " + u["destination"] + " not captured"),
     )
+
+
+def _map(values: pd.Series, fn: Callable[[object], object]) -> pd.Series:
+    """`values.map(fn)` (same values, same inferred dtype) calling fn once per distinct value: partitions of
+    a fleet share a few profile settings."""
+    return pd.Series(_distinct(fn, values), index=values.index, name=values.name)
 
 
 def _distinct(fn: Callable[[object], object], values: pd.Series) -> list[object]:
