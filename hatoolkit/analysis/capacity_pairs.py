@@ -15,6 +15,8 @@ destination whose pools are not captured, gives `fits` NA and says what is missi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -140,10 +142,11 @@ def fit_frame(inv: Inventory, plan: Plan, base: pd.DataFrame, rows: np.ndarray, 
              (np.isnan(free_p), "curr_avail_sys_proc_units"), (np.isnan(free_m), "curr_avail_sys_mem_mb"),
              (no_lmb, "mem_region_size"), (pre_unknown, "preemptible partition sizes"),
              (blind, "shared processor pools (lshwres -r procpool)")]
-    missing = _texts(flags, unknown, np.where(have & ~size_known, part_missing[r] if len(base) else "", ""))
-    pool_short = np.full(n, "", dtype=object)  # the pool's name only where it is short (few of a million pairs)
-    pool_short[short_g] = ["pool " + name for name in pool[short_g]]
-    short = _texts([(short_p, "processors"), (short_m, "memory"), (short_g, None)], any_short, pool_short, sep=",")
+    own = have & ~size_known
+    missing = _texts(flags, unknown, lambda at: np.where(own[at], part_missing[r[at]] if len(base) else "", ""))
+    short = _texts([(short_p, "processors"), (short_m, "memory"), (short_g, None)], any_short,
+                   lambda at: np.array(["pool " + name if isinstance(name, str) else "" for name in pool[at]],
+                                       dtype=object), sep=",")
     return pd.DataFrame({
         "proc_units_target": need_p, "mem_mb_target": mem_t, "hpt_mb": hpt, "mem_demand_mb": need_m,
         "proc_units_free": free_p, "mem_mb_free": free_m, "rperf_scale": factor,
@@ -153,9 +156,10 @@ def fit_frame(inv: Inventory, plan: Plan, base: pd.DataFrame, rows: np.ndarray, 
     }, copy=False)
 
 
-def _texts(flags: list[tuple[np.ndarray, str | None]], wanted: np.ndarray, detail: np.ndarray, *,
-           sep: str = ", ") -> np.ndarray:
-    """Per pair, the texts of the flags it has, joined; the flag without a text shows the pair's `detail`."""
+def _texts(flags: list[tuple[np.ndarray, str | None]], wanted: np.ndarray,
+           detail: Callable[[np.ndarray], np.ndarray], *, sep: str = ", ") -> np.ndarray:
+    """Per pair, the texts of the flags it has, joined; the flag without a text shows the pair's `detail`
+    (`detail(positions)`: asked only for the pairs that show it, not built for a million pairs)."""
     n = len(wanted)
     out = np.full(n, "", dtype=object)
     idx = np.flatnonzero(wanted)
@@ -170,7 +174,7 @@ def _texts(flags: list[tuple[np.ndarray, str | None]], wanted: np.ndarray, detai
         if text is None:
             shown |= flag[idx]
     details = np.zeros(idx.size, dtype=np.int64)
-    details[shown], names = pd.factorize(pd.Series(detail[idx[shown]], dtype=object).fillna(""))
+    details[shown], names = pd.factorize(pd.Series(detail(idx[shown]), dtype=object).fillna(""))
     which, uniques = pd.factorize(code * max(len(names), 1) + details)  # hashing, not sorting, a million pairs
     texts = []
     for key in uniques:
