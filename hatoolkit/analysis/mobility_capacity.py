@@ -105,13 +105,16 @@ def _fail_rows(c: pd.DataFrame, f: pd.DataFrame, sizing: str, mode: str) -> pd.D
     need_p, need_m = _num(g["proc_units_target"], "{:g}"), _num(g["mem_demand_mb"], "{:.0f}")
     mem, hpt = _num(g["mem_mb_target"], "{:.0f}"), _num(g["hpt_mb"], "{:.0f}")
     moving = "moving live" if mode == "active" else "at its minimum size"
-    mid = (f": {moving} the partition needs " + need_p + " processing units and " + need_m + " MB (" + mem
-           + " MB memory + " + hpt + " MB page table), ")
-    demand = (f"sizing={sizing} demand_proc_units=" + need_p + " demand_mem_mb=" + need_m + " hpt_mb=" + hpt
-              + (" pool=" + g["pool"]).where(has_pool, ""))
-    evidence = (demand + " most_free_proc_units=" + _num(most["p"].set_axis(g.index), "{:g}") + " most_free_mem_mb="
-                + _num(most["m"].set_axis(g.index), "{:.0f}")
-                + (" most_free_pool_proc_units=" + _num(most["g"].set_axis(g.index), "{:g}")).where(has_pool, ""))
+    need_p, need_m, mem, hpt = (pa.array(x) for x in (need_p, need_m, mem, hpt))
+    mid = join_texts(_lit(f": {moving} the partition needs "), need_p, _lit(" processing units and "), need_m,
+                     _lit(" MB ("), mem, _lit(" MB memory + "), hpt, _lit(" MB page table), "))
+    evidence = join_texts(
+        _lit(f"sizing={sizing} demand_proc_units="), need_p, _lit(" demand_mem_mb="), need_m, _lit(" hpt_mb="), hpt,
+        pa.array((" pool=" + g["pool"]).where(has_pool, "").astype("str")),
+        _lit(" most_free_proc_units="), pa.array(_num(most["p"].set_axis(g.index), "{:g}")),
+        _lit(" most_free_mem_mb="), pa.array(_num(most["m"].set_axis(g.index), "{:.0f}")),
+        pa.array((" most_free_pool_proc_units=" + _num(most["g"].set_axis(g.index), "{:g}")).where(has_pool, "")
+                 .astype("str")))
     short = g["short"].astype("str").str.replace(",", " and ", regex=False).str.replace(
         "pool ", "room in shared pool ", regex=False)
     # What each destination has free is the same for every partition: its text is built once per destination.
@@ -133,6 +136,10 @@ def _fail_rows(c: pd.DataFrame, f: pd.DataFrame, sizing: str, mode: str) -> pd.D
     return blocker_rows(c, destination=c["destination"], resource=text_series(arrow_at(g["short"].astype("str"), gid), c),
                         message=text_series(join_texts(*pieces), c), evidence=text_series(arrow_at(evidence, gid), c),
                         fix=text_series(join_texts(destination, arrow_at(": free or add " + short, gid)), c))
+
+
+def _lit(text: str) -> pa.Scalar:
+    return pa.scalar(text, pa.large_string())
 
 
 def _contains(texts: np.ndarray, part: str) -> np.ndarray:

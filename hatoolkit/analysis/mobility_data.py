@@ -121,8 +121,9 @@ def destinations(inv: Inventory, plan: Plan) -> pd.DataFrame:
             return everyone
         return domains[hmc.get(system) if isinstance(hmc.get(system), str) else None]
 
-    rows = [(s, d) for s in names for d in sorted(targets.get(s) or default(s)) if d != s]
-    return pd.DataFrame(rows, columns=["system", "destination"], dtype="str")
+    pairs = [(s, sorted(d for d in targets.get(s) or default(s) if d != s)) for s in names]
+    return pd.DataFrame({"system": [s for s, dests in pairs for _ in dests],  # columns, not a million tuples
+                         "destination": [d for _, dests in pairs for d in dests]}, dtype="str")
 
 
 @lru_cache(maxsize=8)
@@ -200,13 +201,14 @@ def blocker_rows(frame: pd.DataFrame, *, status: object = "fail", destination: o
     return out.reset_index(drop=True)
 
 
-def arrow_at(values: pd.Series, at: np.ndarray) -> pa.Array:
+def arrow_at(values: pd.Series | pa.Array, at: np.ndarray) -> pa.Array:
     """Texts (one per partition, group or system) at each row's position `at`, as a pyarrow array.
 
     Rules phrase a message once per partition or destination and spread it over the cells; joining
     those pieces in pyarrow (`join_texts`) copies each cell's text once instead of once per `+`."""
     at = np.asarray(at, dtype=np.int64)
-    return pa.array(values.astype("str")).take(pa.array(at, mask=at < 0))  # -1: not in the inventory, NA
+    texts = values if isinstance(values, pa.Array) else pa.array(values.astype("str"))
+    return texts.take(pa.array(at, mask=at < 0))  # -1: not in the inventory, NA
 
 
 def join_texts(*pieces: pa.Array | pa.Scalar) -> pa.Array:

@@ -79,11 +79,14 @@ def system_capability(d: MobilityData) -> Rows:
     parts = []
     for side, column in (("source", "system"), ("destination", "destination")):
         codes = c["src_i" if side == "source" else "dst_i"].to_numpy()
+        outside = len(codes) > 0 and codes.min() < 0  # a cell whose system is not in the inventory
         for moving in ("active", "inactive"):
             attr = f"{moving}_lpar_mobility_capable"
             flags = _sys_series(d, attr, "boolean").astype("boolean")
             state = np.where(flags.isna().to_numpy(bool), 2, flags.fillna(True).to_numpy(bool).astype(int))  # 0 no 1 yes
-            at = np.where(codes >= 0, state[np.clip(codes, 0, None)] if len(state) else 2, 2)
+            if not outside and (state == 1).all():
+                continue  # every system is capable: no cell to select (decided per system, not per cell)
+            at = np.append(state, 2)[codes]  # position -1: not in the inventory, unknown
             this = d.active if moving == "active" else ~d.active
             bad, unknown = c[this & (at == 0)], c[this & (at == 2)]
             parts.append(blocker_rows(bad, destination=bad["destination"], resource=bad[column],
@@ -94,18 +97,21 @@ def system_capability(d: MobilityData) -> Rows:
                                       resource=unknown[column], evidence=f"{attr}=unknown",
                                       message=unknown[column] + f" ({side}): {attr} not captured or unavailable "
                                       "(system powered off?)"))
-    gens = _generations(d)
-    gen_src = side_value(d, c, "system", gens).to_numpy(dtype=float)
-    gen_dst = side_value(d, c, "destination", gens).to_numpy(dtype=float)
-    known = ~np.isnan(gen_src) & ~np.isnan(gen_dst)
+    # Each system's generation as a position among the few distinct ones (-1 unknown, and for a system not in
+    # the inventory); each pair of generations is decided once, then cells look their pair up.
+    gens = _generations(d).to_numpy(dtype=float)
+    values = np.unique(gens[~np.isnan(gens)])
+    gen_code = np.append(np.where(np.isnan(gens), -1, np.searchsorted(values, np.nan_to_num(gens))), -1)
+    src, dst = gen_code[c["src_i"].to_numpy()], gen_code[c["dst_i"].to_numpy()]
+    known = (src >= 0) & (dst >= 0)
     ok = np.ones(len(c), dtype=bool)
-    if known.any():  # decide each pair of the few distinct generations once, then look cells up
-        values = np.unique(gens.dropna().to_numpy(dtype=float))
+    if known.any():
         table = np.array([[hw.lpm_pair_supported(int(a), int(b)) for b in values] for a in values], dtype=bool)
-        ok[known] = table[np.searchsorted(values, gen_src[known]), np.searchsorted(values, gen_dst[known])]
-    bad = c[known & ~ok]
+        ok[known] = table[src[known], dst[known]]
+    blocked = known & ~ok
+    bad = c[blocked]
     names = pd.Series([f"{hw.generation_name(int(a))} -> {hw.generation_name(int(b))}"
-                       for a, b in zip(gen_src[known & ~ok], gen_dst[known & ~ok], strict=True)],
+                       for a, b in zip(values[src[blocked]], values[dst[blocked]], strict=True)],
                       index=bad.index, dtype="str")
     model = _sys_series(d, "type_model", "str").astype("str")
     parts.append(blocker_rows(bad, destination=bad["destination"], resource=bad["destination"],
@@ -113,8 +119,7 @@ def system_capability(d: MobilityData) -> Rows:
                               evidence="type_model=" + side_value(d, bad, "system", model) + " -> "
                               + side_value(d, bad, "destination", model), fix=None))
     unk = c[~known]
-    which = side_value(d, unk, "system", model).where(np.isnan(gen_src[~known]),
-                                                      side_value(d, unk, "destination", model))
+    which = side_value(d, unk, "system", model).where(src[~known] < 0, side_value(d, unk, "destination", model))
     parts.append(blocker_rows(unk, status="unknown", destination=unk["destination"], resource=unk["destination"],
                               message="processor generation of type-model " + which.astype("str")
                               + " is not known to hatoolkit", evidence="type_model=" + which.astype("str")))
@@ -152,7 +157,9 @@ def msp(d: MobilityData) -> Rows:
     parts = []
     for side, column in (("source", "system"), ("destination", "destination")):
         codes = c["src_i" if column == "system" else "dst_i"].to_numpy()
-        state = np.where(codes >= 0, states[np.clip(codes, 0, None)] if len(states) else 2, 2)
+        if (states == 0).all() and (len(codes) == 0 or codes.min() >= 0):
+            continue  # a usable mover service partition on every system: no cell to select
+        state = np.append(states, 2)[codes]  # position -1: not in the inventory, unknown
         bad, unk = c[active & (state == 1)], c[active & (state == 2)]
         parts.append(blocker_rows(bad, destination=bad["destination"], resource=bad[column],
                                   message=bad[column] + f" ({side}) has no running VIOS with msp=1 and RMC active",
