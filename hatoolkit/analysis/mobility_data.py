@@ -74,6 +74,11 @@ class MobilityData:
         return self.moving == "active"
 
     @functools.cached_property
+    def active_movers(self) -> pd.DataFrame:
+        """Movers that would move active (running): selected once for the rules of live mobility."""
+        return self.movers[self.movers["mode"] == "active"]
+
+    @functools.cached_property
     def movable(self) -> pd.DataFrame:
         """Cells of partitions that could move now (active or inactive): most rules look only at these."""
         mode = self.cells["mode"]

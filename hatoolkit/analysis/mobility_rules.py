@@ -55,10 +55,6 @@ def _flag(value: object) -> bool | None:
     return None if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) else bool(value)
 
 
-def _active(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame[frame["mode"] == "active"]
-
-
 # --------------------------------------------------------------------------- systems
 
 
@@ -205,7 +201,8 @@ def partition_state(d: MobilityData) -> Rows:
     disabled = m[m["migration_disabled"].fillna(False).astype(bool)]
     unknown_state = m[m["state"].isna()]
     stuck = m[m["state"].notna() & m["mode"].isna()]
-    group = _active(m)[_active(m)["work_group_id"].notna()]
+    running = d.active_movers
+    group = running[running["work_group_id"].notna()]
     return _concat(
         blocker_rows(disabled, message="partition mobility is disabled for this partition", evidence="migration_disabled=1",
                      fix=disabled["system"] + "/" + disabled["partition"] + ": clear migration_disabled"),
@@ -225,9 +222,13 @@ def physical_io(d: MobilityData) -> Rows:
     slots = d.inv.io_slots
     captured = set(slots["system"].unique())
     now = pd.Series(_owned_slots(slots, m), index=m.index, dtype=object)
-    prof = _map(m["prof_io_slots"], lambda t: tuple(t) if isinstance(t, tuple) else None)
-    required = _map(prof, lambda t: None if t is None else ",".join(e.split("/")[0] for e in t if e.endswith("/1")))
-    listed = _map(prof, lambda t: None if t is None else ",".join(e.split("/")[0] for e in t))
+    def slots(t: object) -> tuple | None:
+        return tuple(t) if isinstance(t, tuple) else None
+
+    required, listed = _map_distinct(
+        m["prof_io_slots"],
+        lambda t: None if slots(t) is None else ",".join(e.split("/")[0] for e in slots(t) if e.endswith("/1")),
+        lambda t: None if slots(t) is None else ",".join(e.split("/")[0] for e in slots(t)))
     active = m["mode"] == "active"
     fail_now = active & now.notna()
     fail_prof_active = active & now.isna() & ~m["system"].isin(captured) & listed.fillna("").ne("")
@@ -270,10 +271,11 @@ def hea(d: MobilityData) -> Rows:
     ports = d.inv.hea_ports.dropna(subset=["lpar_id"])
     owned = ports.groupby(["system", "lpar_id"]).size()
     n_now = pd.Series(owned.reindex(pd.MultiIndex.from_frame(m[["system", "lpar_id"]])).to_numpy(), index=m.index)
-    prof = _map(m["prof_lhea_logical_ports"], lambda t: t if isinstance(t, tuple) else None)
+    prof, has_ports = _map_distinct(m["prof_lhea_logical_ports"], lambda t: t if isinstance(t, tuple) else None,
+                                    lambda t: bool(t if isinstance(t, tuple) else None))
     capable = sys_value(d, m["system"], "lhea_capable").map(_flag)
     has_listing = m["system"].isin(set(d.inv.hea_ports["system"].unique()))
-    bad = n_now.fillna(0).gt(0) | _map(prof, lambda t: bool(t))
+    bad = n_now.fillna(0).gt(0) | has_ports
     unknown = ~bad & prof.isna() & capable.ne(False) & ~has_listing
     b, u = m[bad], m[unknown]
     count = n_now[b.index].fillna(0).astype(int).where(n_now[b.index].notna(), prof[b.index].map(lambda t: len(t or ())))
@@ -288,7 +290,7 @@ def hea(d: MobilityData) -> Rows:
 
 def rmc(d: MobilityData) -> Rows:
     """Active LPM of AIX and Linux needs an active RMC connection to the HMC (IBM i does not use RMC)."""
-    m = _active(d.movers)
+    m = d.active_movers
     m = m[m["lpar_env"] != "os400"]
     state = m["rmc_state"].str.lower()
     bad, unk = m[state.notna() & state.ne("active")], m[state.isna()]
@@ -355,10 +357,18 @@ def compat_mode(d: MobilityData) -> Rows:
     )
 
 
-def _map(values: pd.Series, fn: Callable[[object], object]) -> pd.Series:
-    """`values.map(fn)` (same values, same inferred dtype) calling fn once per distinct value: partitions of
-    a fleet share a few profile settings."""
-    return pd.Series(_distinct(fn, values), index=values.index, name=values.name)
+def _map_distinct(values: pd.Series, *fns: Callable[[object], object]) -> list[pd.Series]:
+    """`[values.map(fn) for fn in fns]` (same values, same inferred dtypes), each fn called once per distinct
+    value: the partitions of a fleet share a few profile settings. NA values (None, NaN) are one value."""
+    try:
+        codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    except TypeError:  # unhashable settings: one call per value
+        return [pd.Series(_distinct(fn, values), index=values.index, name=values.name) for fn in fns]
+    out = []
+    for fn in fns:
+        per = [fn(u) for u in uniques]
+        out.append(pd.Series([per[k] for k in codes], index=values.index, name=values.name))
+    return out
 
 
 def _distinct(fn: Callable[[object], object], values: pd.Series) -> list[object]:
@@ -382,9 +392,11 @@ def name_clash(d: MobilityData) -> Rows:
     taken = p[["system", "name", "lpar_id"]].rename(columns={"system": "destination", "name": "partition",
                                                              "lpar_id": "dest_lpar_id"})
     shared = taken.groupby("partition")["destination"].transform("nunique").gt(1)  # a name on 2+ systems
-    candidates = c[c["partition"].isin(set(taken.loc[shared.to_numpy(bool), "partition"]))]
+    # Names and listings are decided per partition and per system, then looked up by the cells' positions.
+    clashing = d.movers["partition"].isin(set(taken.loc[shared.to_numpy(bool), "partition"])).to_numpy(bool)
+    candidates = c[clashing[c["mover_i"].to_numpy()]] if len(clashing) else c
     hit = candidates.merge(taken, on=["destination", "partition"])
-    unk = c[~side_value(d, c, "destination", listed).fillna(False).to_numpy(bool)]
+    unk = c[~np.append(listed.to_numpy(bool), False)[c["dst_i"].to_numpy()]]  # position -1: not in the inventory
     return _concat(
         blocker_rows(hit, destination=hit["destination"], resource=hit["destination"] + "/" + hit["partition"],
                      message="a partition named " + hit["partition"] + " already exists on " + hit["destination"]
@@ -403,7 +415,7 @@ def _sys_flag_ok(d: MobilityData, systems: pd.Series, capability: str) -> pd.Ser
 
 def huge_pages(d: MobilityData) -> Rows:
     """Active LPM is not possible with huge pages assigned (inactive migration is)."""
-    m = _active(d.movers)
+    m = d.active_movers
     pages = m["curr_num_huge_pages"]
     bad = m[pages.fillna(0).gt(0)]
     profile_none = m["prof_max_num_huge_pages"].eq(0) if "prof_max_num_huge_pages" in m else False
@@ -418,7 +430,7 @@ def huge_pages(d: MobilityData) -> Rows:
 
 def bsr(d: MobilityData) -> Rows:
     """Active LPM is not possible with barrier synchronization register (BSR) arrays."""
-    m = _active(d.movers)
+    m = d.active_movers
     arrays = m["prof_bsr_arrays"] if "prof_bsr_arrays" in m else pd.Series(pd.NA, index=m.index)
     bad = m[arrays.fillna(0).gt(0)]
     unk = m[arrays.isna() & ~_sys_flag_ok(d, m["system"], "bsr_capable")]
