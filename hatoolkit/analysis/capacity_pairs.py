@@ -15,10 +15,12 @@ destination whose pools are not captured, gives `fits` NA and says what is missi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
-from hatoolkit.analysis.demand import DEFAULT_POOL, hpt_mb, on_target_numbers, partition_base
+from hatoolkit.analysis.demand import DEFAULT_POOL, hpt_mb, on_target_numbers, partition_base, round_up
 from hatoolkit.analysis.supply import supply_table
 from hatoolkit.model.inventory import Inventory
 from hatoolkit.model.plan import Plan
@@ -65,11 +67,15 @@ def fit_frame(inv: Inventory, plan: Plan, base: pd.DataFrame, rows: np.ndarray, 
     have = (rows >= 0) & (dest >= 0)
     r, d = np.clip(rows, 0, None), np.clip(dest, 0, None)
 
-    def col(name: str, dtype: type = float) -> np.ndarray:
-        values = base[name].to_numpy(dtype=dtype) if len(base) else np.zeros(0, dtype=dtype)
-        return values[r] if len(values) else np.zeros(n, dtype=dtype)
+    def part(name: str, dtype: type = float) -> np.ndarray:
+        """A column of the partitions (one zero row stands in for an empty base: every `r` is then 0)."""
+        return base[name].to_numpy(dtype=dtype) if len(base) else np.zeros(1, dtype=dtype)
 
-    ded = (base["proc_mode"] == "ded").to_numpy(dtype=bool)[r] if len(base) else np.zeros(n, dtype=bool)
+    def col(name: str, dtype: type = float) -> np.ndarray:
+        return part(name, dtype)[r]
+
+    ded_part = (base["proc_mode"] == "ded").to_numpy(dtype=bool) if len(base) else np.zeros(1, dtype=bool)
+    ded = ded_part[r]
     if rescale:
         systems = base["system"].to_numpy(dtype=object)[r] if len(base) else np.zeros(n, dtype=object)
         src = t.positions(list(systems))
@@ -82,25 +88,31 @@ def fit_frame(inv: Inventory, plan: Plan, base: pd.DataFrame, rows: np.ndarray, 
     else:
         rated, factor = np.ones(n, dtype=bool), np.ones(n)
     lmb = np.where(dest >= 0, t.lmb_mb[d], np.nan) if len(t.names) else np.full(n, np.nan)
-    proc, mem_t = on_target_numbers(col("proc_units"), ded, col("mem_mb"), factor, lmb)
-    hpt = hpt_mb(col("max_mem_mb"), col("hpt_ratio"))
+    if rescale:
+        proc, mem_t = on_target_numbers(col("proc_units"), ded, col("mem_mb"), factor, lmb)
+        need_p = np.round(proc, 2)
+    else:  # the units do not depend on the destination: computed once per partition, not once per pair
+        need_p = np.round(on_target_numbers(part("proc_units"), ded_part, part("mem_mb"), 1.0, 1.0)[0], 2)[r]
+        mem_t = round_up(col("mem_mb"), lmb)
+    hpt = hpt_mb(part("max_mem_mb"), part("hpt_ratio"))[r]  # from the partition's maximum memory alone
     need_m = mem_t + hpt
-    need_p = np.round(proc, 2)
     caps_p, caps_m = t.caps(preempt, cod)
     free_p = np.where(dest >= 0, caps_p[d], np.nan) if len(t.names) else np.full(n, np.nan)
     free_m = np.where(dest >= 0, caps_m[d], np.nan) if len(t.names) else np.full(n, np.nan)
-    size_known = have & col("known_proc", bool) & col("known_mem", bool)
-    known_p = have & col("known_proc", bool) & rated
-    known_m = have & col("known_mem", bool) & np.isfinite(need_m)
+    known_proc, known_mem = col("known_proc", bool), col("known_mem", bool)
+    size_known = have & known_proc & known_mem
+    known_p = have & known_proc & rated
+    known_m = have & known_mem & np.isfinite(need_m)
 
     # The capped pool it would land in (same name on the destination), or its pools are not captured.
     names = base["pool_name"].to_numpy(dtype=object) if len(base) else np.zeros(0, dtype=object)
     capped = {(s, p.name): k for s, c, start in zip(range(len(t.names)), t.pool_count, t.pool_start, strict=True)
               for k, p in enumerate(t.pools[start:start + c], start=start)}
     capped_names = {name for _, name in capped}
-    in_pool = np.array([isinstance(x, str) for x in names], dtype=bool)
-    maybe_capped = np.array([isinstance(x, str) and x in capped_names for x in names], dtype=bool)
-    named = np.array([isinstance(x, str) and x != DEFAULT_POOL for x in names], dtype=bool)
+    pool_names = base["pool_name"] if len(base) else pd.Series([], dtype="str")
+    in_pool = pool_names.notna().to_numpy(dtype=bool)
+    maybe_capped = in_pool & pool_names.isin(capped_names).to_numpy(dtype=bool)
+    named = in_pool & pool_names.ne(DEFAULT_POOL).to_numpy(dtype=bool)
     shared = have & ~ded & (in_pool[r] if len(base) else False)
     pool = np.full(n, None, dtype=object)
     pool_free = np.full(n, np.nan)
@@ -123,15 +135,18 @@ def fit_frame(inv: Inventory, plan: Plan, base: pd.DataFrame, rows: np.ndarray, 
     fits[~any_short & unknown] = pd.NA
 
     # Texts for the pairs that need them, built once per distinct combination of reasons.
-    part_missing = np.array([f"partition size ({m or 'processors,memory'})" for m in base["missing"]], dtype=object)
+    # Once per distinct text of the partitions (a few), not once per partition.
+    codes, uniques = pd.factorize(base["missing"], use_na_sentinel=False)
+    part_missing = np.array([f"partition size ({m or 'processors,memory'})" for m in uniques], dtype=object)[codes]
     flags = [(~have, "partition or destination not in the inventory"), (have & ~size_known, None), (~rated, PERF),
              (np.isnan(free_p), "curr_avail_sys_proc_units"), (np.isnan(free_m), "curr_avail_sys_mem_mb"),
              (no_lmb, "mem_region_size"), (pre_unknown, "preemptible partition sizes"),
              (blind, "shared processor pools (lshwres -r procpool)")]
-    missing = _texts(flags, unknown, np.where(have & ~size_known, part_missing[r] if len(base) else "", ""))
+    own = have & ~size_known
+    missing = _texts(flags, unknown, lambda at: np.where(own[at], part_missing[r[at]] if len(base) else "", ""))
     short = _texts([(short_p, "processors"), (short_m, "memory"), (short_g, None)], any_short,
-                   np.where(short_g, "pool " + pd.Series(pool, dtype="str").fillna("").to_numpy(dtype=object), ""),
-                   sep=",")
+                   lambda at: np.array(["pool " + name if isinstance(name, str) else "" for name in pool[at]],
+                                       dtype=object), sep=",")
     return pd.DataFrame({
         "proc_units_target": need_p, "mem_mb_target": mem_t, "hpt_mb": hpt, "mem_demand_mb": need_m,
         "proc_units_free": free_p, "mem_mb_free": free_m, "rperf_scale": factor,
@@ -141,9 +156,10 @@ def fit_frame(inv: Inventory, plan: Plan, base: pd.DataFrame, rows: np.ndarray, 
     }, copy=False)
 
 
-def _texts(flags: list[tuple[np.ndarray, str | None]], wanted: np.ndarray, detail: np.ndarray, *,
-           sep: str = ", ") -> np.ndarray:
-    """Per pair, the texts of the flags it has, joined; the flag without a text shows the pair's `detail`."""
+def _texts(flags: list[tuple[np.ndarray, str | None]], wanted: np.ndarray,
+           detail: Callable[[np.ndarray], np.ndarray], *, sep: str = ", ") -> np.ndarray:
+    """Per pair, the texts of the flags it has, joined; the flag without a text shows the pair's `detail`
+    (`detail(positions)`: asked only for the pairs that show it, not built for a million pairs)."""
     n = len(wanted)
     out = np.full(n, "", dtype=object)
     idx = np.flatnonzero(wanted)
@@ -152,8 +168,14 @@ def _texts(flags: list[tuple[np.ndarray, str | None]], wanted: np.ndarray, detai
     code = np.zeros(idx.size, dtype=np.int64)
     for bit, (flag, _) in enumerate(flags):
         code |= flag[idx].astype(np.int64) << bit
-    details, names = pd.factorize(pd.Series(detail[idx], dtype=object).fillna(""))
-    uniques, which = np.unique(code * max(len(names), 1) + details, return_inverse=True)
+    # The detail shows only where a flag without a text is set: elsewhere it is not hashed at all.
+    shown = np.zeros(idx.size, dtype=bool)
+    for flag, text in flags:
+        if text is None:
+            shown |= flag[idx]
+    details = np.zeros(idx.size, dtype=np.int64)
+    details[shown], names = pd.factorize(pd.Series(detail(idx[shown]), dtype=object).fillna(""))
+    which, uniques = pd.factorize(code * max(len(names), 1) + details)  # hashing, not sorting, a million pairs
     texts = []
     for key in uniques:
         c, extra = divmod(int(key), max(len(names), 1))

@@ -75,9 +75,16 @@ def rule_blockers(inv: Inventory, plan: Plan) -> dict[str, pd.DataFrame]:
         rows = rule.fn(data)
         rows = rows.assign(rule=rule.slug)[list(BLOCKER_COLUMNS)] if not rows.empty else empty_blockers()
         rows["destination"] = rows["destination"].where(rows["destination"] != "None")
-        out[rule.slug] = rows.drop_duplicates(["system", "lpar_id", "destination", "rule", "status", "message"]
-                                              ).reset_index(drop=True)
+        out[rule.slug] = _distinct(rows)
     return out
+
+
+def _distinct(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows without repeats of (partition, destination, rule, status, message). Most rules give one row per
+    cell: when the shorter key (no message) is already unique, the long messages are not hashed."""
+    if not rows.duplicated(["system", "lpar_id", "destination", "status"]).any():
+        return rows.reset_index(drop=True)
+    return rows.drop_duplicates(["system", "lpar_id", "destination", "rule", "status", "message"]).reset_index(drop=True)
 
 
 @lru_cache(maxsize=8)

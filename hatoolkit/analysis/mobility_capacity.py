@@ -18,13 +18,22 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from hatoolkit.analysis.capacity_pairs import base_positions, fit_frame
 from hatoolkit.analysis.demand import partition_base
-from hatoolkit.analysis.mobility_data import MobilityData, blocker_rows, empty_blockers
+from hatoolkit.analysis.mobility_data import (
+    MobilityData,
+    arrow_at,
+    blocker_rows,
+    empty_blockers,
+    join_texts,
+    text_series,
+)
 from hatoolkit.analysis.supply import supply_table
 
 SIZING = {"active": "current", "inactive": "minimum"}
+_PICKED = ("system", "lpar_id", "partition", "destination", "dst_i", "mover_i")
 PREEMPT = "; shutting down its preemptible partitions (plan.yaml) first would free enough"
 
 
@@ -40,11 +49,10 @@ def capacity(d: MobilityData) -> pd.DataFrame:
     table = supply_table(d.inv, d.plan)
     table_pos = table.positions(list(d.systems.index))
     pre_p, pre_m = table.caps(True, False)
-    mode = np.full(len(d.cells), None, dtype=object)
-    mode[d.movable.index.to_numpy() if len(d.movable) < len(d.cells) else slice(None)] = d.moving
+    movable = d.movable.index.to_numpy()  # positions in d.cells
     parts = []
     for moving, sizing in SIZING.items():
-        at = np.flatnonzero(mode == moving)
+        at = movable[d.active if moving == "active" else ~d.active]
         if not at.size:
             continue
         base = partition_base(d.inv, sizing)
@@ -60,7 +68,7 @@ def capacity(d: MobilityData) -> pd.DataFrame:
         fi = np.flatnonzero(fail)
         helps = np.zeros(len(f), dtype=bool)
         helps[fi] = ((dest[fi] >= 0) & table.has_preemptible[safe[fi]]
-                     & ~np.array(["pool" in x for x in f["short"].to_numpy()[fi]], dtype=bool)
+                     & ~_contains(f["short"].to_numpy()[fi], "pool")
                      & (f["proc_units_target"].to_numpy()[fi] <= pre_p[safe[fi]] + 1e-9)
                      & (f["mem_demand_mb"].to_numpy()[fi] <= pre_m[safe[fi]]))
         f["preempt_helps"] = helps
@@ -72,8 +80,9 @@ def capacity(d: MobilityData) -> pd.DataFrame:
 
 
 def _pick(d: MobilityData, at: np.ndarray, f: pd.DataFrame, mask: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The cells (and their fit rows) selected by `mask` among the cells at positions `at`."""
-    cells = d.cells.iloc[at[mask]]
+    """The cells (and their fit rows) selected by `mask` among the cells at positions `at` (only the columns
+    the rows are built from: each other text column would be copied for every selected cell)."""
+    cells = d.cells[list(_PICKED)].iloc[at[mask]]
     return cells, f[mask].set_index(cells.index)
 
 
@@ -88,7 +97,7 @@ def _fail_rows(c: pd.DataFrame, f: pd.DataFrame, sizing: str, mode: str) -> pd.D
                         "p": f["proc_units_target"].to_numpy(), "mm": f["mem_demand_mb"].to_numpy(),
                         "g": pd.factorize(f["pool"])[0]})
     gid = key.groupby(list(key.columns), sort=False).ngroup().to_numpy()
-    first = np.unique(gid, return_index=True)[1]
+    first = np.flatnonzero(~pd.Series(gid).duplicated().to_numpy())  # ids number groups in order of appearance
     most = pd.DataFrame({"p": f["proc_units_free"].to_numpy(), "m": f["mem_mb_free"].to_numpy(),
                          "g": f["pool_free_proc_units"].to_numpy()}).groupby(gid).max()
     g = f.iloc[first]
@@ -96,35 +105,57 @@ def _fail_rows(c: pd.DataFrame, f: pd.DataFrame, sizing: str, mode: str) -> pd.D
     need_p, need_m = _num(g["proc_units_target"], "{:g}"), _num(g["mem_demand_mb"], "{:.0f}")
     mem, hpt = _num(g["mem_mb_target"], "{:.0f}"), _num(g["hpt_mb"], "{:.0f}")
     moving = "moving live" if mode == "active" else "at its minimum size"
-    mid = (f": {moving} the partition needs " + need_p + " processing units and " + need_m + " MB (" + mem
-           + " MB memory + " + hpt + " MB page table), ")
-    demand = (f"sizing={sizing} demand_proc_units=" + need_p + " demand_mem_mb=" + need_m + " hpt_mb=" + hpt
-              + (" pool=" + g["pool"]).where(has_pool, ""))
-    evidence = (demand + " most_free_proc_units=" + _num(most["p"].set_axis(g.index), "{:g}") + " most_free_mem_mb="
-                + _num(most["m"].set_axis(g.index), "{:.0f}")
-                + (" most_free_pool_proc_units=" + _num(most["g"].set_axis(g.index), "{:g}")).where(has_pool, ""))
-    short = g["short"].str.replace(",", " and ", regex=False).str.replace("pool ", "room in shared pool ", regex=False)
-
-    def per_row(values: pd.Series) -> pd.Series:
-        return pd.Series(values.array.take(gid), index=c.index, dtype="str")
-
+    need_p, need_m, mem, hpt = (pa.array(x) for x in (need_p, need_m, mem, hpt))
+    mid = join_texts(_lit(f": {moving} the partition needs "), need_p, _lit(" processing units and "), need_m,
+                     _lit(" MB ("), mem, _lit(" MB memory + "), hpt, _lit(" MB page table), "))
+    evidence = join_texts(
+        _lit(f"sizing={sizing} demand_proc_units="), need_p, _lit(" demand_mem_mb="), need_m, _lit(" hpt_mb="), hpt,
+        pa.array((" pool=" + g["pool"]).where(has_pool, "").astype("str")),
+        _lit(" most_free_proc_units="), pa.array(_num(most["p"].set_axis(g.index), "{:g}")),
+        _lit(" most_free_mem_mb="), pa.array(_num(most["m"].set_axis(g.index), "{:.0f}")),
+        pa.array((" most_free_pool_proc_units=" + _num(most["g"].set_axis(g.index), "{:g}")).where(has_pool, "")
+                 .astype("str")))
+    short = g["short"].astype("str").str.replace(",", " and ", regex=False).str.replace(
+        "pool ", "room in shared pool ", regex=False)
     # What each destination has free is the same for every partition: its text is built once per destination.
     dst = c["dst_i"].to_numpy()
-    where = np.unique(dst, return_inverse=True)[1]
-    first_of = pd.Series(np.unique(where, return_index=True)[1])
-    fd = f.iloc[first_of.to_numpy()]
-    has = (c["destination"].iloc[first_of.to_numpy()].reset_index(drop=True) + " has "
+    where, first_of = _ranks(dst)
+    fd = f.iloc[first_of]
+    has = (c["destination"].iloc[first_of].reset_index(drop=True) + " has "
            + _num(fd["proc_units_free"].reset_index(drop=True), "{:g}") + " units and "
            + _num(fd["mem_mb_free"].reset_index(drop=True), "{:.0f}") + " MB free")
-    message = (per_row("not enough " + short + " on ") + c["destination"] + per_row(mid)
-               + pd.Series(has.array.take(np.asarray(where).ravel()), index=c.index, dtype="str"))
+    # Rows are joined from per-group and per-destination texts in one pass each (pyarrow), not by a
+    # chain of whole-column concatenations: a large estate has hundreds of thousands of short cells.
+    destination = pa.array(c["destination"])
+    pieces = [arrow_at("not enough " + short + " on ", gid), destination, arrow_at(mid, gid), arrow_at(has, where)]
     if f["pool"].notna().any():
-        message = message + ("; its shared pool " + f["pool"] + " there has "
-                             + _num(f["pool_free_proc_units"], "{:g}") + " units left under its cap").fillna("")
+        pieces.append(pa.array(("; its shared pool " + f["pool"].astype("str") + " there has "
+                                + _num(f["pool_free_proc_units"], "{:g}") + " units left under its cap").fillna("")))
     if f["preempt_helps"].any():
-        message = message + pd.Series(PREEMPT, index=f.index, dtype="str").where(f["preempt_helps"].to_numpy(bool), "")
-    return blocker_rows(c, destination=c["destination"], resource=f["short"], message=message,
-                        evidence=per_row(evidence), fix=c["destination"] + per_row(": free or add " + short))
+        pieces.append(pa.array(np.where(f["preempt_helps"].to_numpy(bool), PREEMPT, ""), type=pa.large_string()))
+    return blocker_rows(c, destination=c["destination"], resource=text_series(arrow_at(g["short"].astype("str"), gid), c),
+                        message=text_series(join_texts(*pieces), c), evidence=text_series(arrow_at(evidence, gid), c),
+                        fix=text_series(join_texts(destination, arrow_at(": free or add " + short, gid)), c))
+
+
+def _lit(text: str) -> pa.Scalar:
+    return pa.scalar(text, pa.large_string())
+
+
+def _contains(texts: np.ndarray, part: str) -> np.ndarray:
+    """`part in text` for each text, decided once per distinct text (the shortfall texts are a handful)."""
+    codes, uniques = pd.factorize(texts)
+    return np.array([part in x for x in uniques] + [False], dtype=bool)[codes]
+
+
+def _ranks(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`np.unique(codes, return_inverse=True)[1]` and, per distinct code in ascending order, the position of
+    its first row — by hashing and a look-up table instead of sorting every row (codes are system positions)."""
+    firsts = np.flatnonzero(~pd.Series(codes).duplicated().to_numpy())
+    firsts = firsts[np.argsort(codes[firsts], kind="stable")]
+    lookup = np.zeros(int(codes.max()) - int(codes.min()) + 1, dtype=np.int64)
+    lookup[codes[firsts] - codes.min()] = np.arange(len(firsts))
+    return lookup[codes - codes.min()], firsts
 
 
 def _unknown_rows(c: pd.DataFrame, f: pd.DataFrame, sizing: str, *, destination: bool) -> pd.DataFrame:

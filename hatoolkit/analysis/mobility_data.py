@@ -20,7 +20,10 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from hatoolkit.analysis import vios as vio
 from hatoolkit.model.inventory import Inventory
 from hatoolkit.model.plan import Plan
 
@@ -53,8 +56,27 @@ class MobilityData:
 
     @functools.cached_property
     def moving(self) -> np.ndarray:
-        """Per movable cell: "active", "inactive" (object array, computed once for every rule)."""
-        return self.movable["mode"].to_numpy(dtype=object)
+        """Per movable cell: "active", "inactive" (object array, computed once for every rule).
+
+        Taken from the movers' modes by `mover_i`: converting a million cells' strings would cost
+        more than every rule that reads them."""
+        modes = self.movers["mode"].to_numpy(dtype=object)
+        return modes[self.movable["mover_i"].to_numpy()] if len(modes) else np.zeros(0, dtype=object)
+
+    @functools.cached_property
+    def client_vlans(self) -> pd.DataFrame:
+        """analysis.vios.client_vlans, read once for the rules that need it (VLAN bridging, IBM i hosting)."""
+        return vio.client_vlans(self.inv)
+
+    @functools.cached_property
+    def active(self) -> np.ndarray:
+        """Per movable cell: moves active (True) or inactive (False); a boolean, not a million string compares."""
+        return self.moving == "active"
+
+    @functools.cached_property
+    def active_movers(self) -> pd.DataFrame:
+        """Movers that would move active (running): selected once for the rules of live mobility."""
+        return self.movers[self.movers["mode"] == "active"]
 
     @functools.cached_property
     def movable(self) -> pd.DataFrame:
@@ -104,8 +126,9 @@ def destinations(inv: Inventory, plan: Plan) -> pd.DataFrame:
             return everyone
         return domains[hmc.get(system) if isinstance(hmc.get(system), str) else None]
 
-    rows = [(s, d) for s in names for d in sorted(targets.get(s) or default(s)) if d != s]
-    return pd.DataFrame(rows, columns=["system", "destination"], dtype="str")
+    pairs = [(s, sorted(d for d in targets.get(s) or default(s) if d != s)) for s in names]
+    return pd.DataFrame({"system": [s for s, dests in pairs for _ in dests],  # columns, not a million tuples
+                         "destination": [d for _, dests in pairs for d in dests]}, dtype="str")
 
 
 @lru_cache(maxsize=8)
@@ -113,10 +136,13 @@ def prepare(inv: Inventory, plan: Plan) -> MobilityData:
     p = inv.partitions
     movers = p[p["lpar_env"].fillna("") != "vioserver"].copy()
     if not movers.empty:
-        scope = [plan.in_scope(str(s), str(n)) for s, n in zip(movers["system"], movers["name"].fillna(""), strict=True)]
+        scope = [plan.in_scope(str(s), str(n))
+                 for s, n in zip(movers["system"].tolist(), movers["name"].fillna("").tolist(), strict=True)]
         movers = movers[scope]
     movers = movers.rename(columns={"name": "partition"})
-    movers["mode"] = pd.Series([_mode(s) for s in movers["state"]], index=movers.index, dtype="str")
+    codes, states = pd.factorize(movers["state"], use_na_sentinel=False)  # a fleet has a handful of states
+    modes = np.array([_mode(s) for s in states] + [None], dtype=object)  # (+ one for an empty frame)
+    movers["mode"] = pd.Series(modes[codes], index=movers.index, dtype="str")
     prof = current_profiles(inv)
     keep = ["system", "lpar_id", "profile", *[c for c in _PROFILE_COLUMNS if c in prof.columns]]
     prof = prof[keep].rename(columns={c: f"prof_{c}" for c in keep[2:]})
@@ -163,12 +189,13 @@ def take(frame: pd.DataFrame, codes: np.ndarray, column: str) -> pd.Series:
 def blocker_rows(frame: pd.DataFrame, *, status: object = "fail", destination: object = None, resource: object = None,
                  message: object, evidence: object = None, fix: object = None) -> pd.DataFrame:
     """Blocker rows aligned with `frame` (which carries system, lpar_id, partition): values are Series or scalars."""
-    n = len(frame)
+    if frame.empty:  # most selections of most rules are empty: the same columns and dtypes, without building them
+        return empty_blockers()
 
     def col(value: object) -> pd.Series:
         if isinstance(value, pd.Series):
             return value.reindex(frame.index).astype("str")
-        return pd.Series([value] * n, index=frame.index, dtype="str")
+        return pd.Series(value, index=frame.index, dtype="str")  # broadcast, not a list of n scalars
 
     out = pd.DataFrame({
         "system": frame["system"].astype("str"), "lpar_id": frame["lpar_id"].astype("Int64"),
@@ -179,8 +206,32 @@ def blocker_rows(frame: pd.DataFrame, *, status: object = "fail", destination: o
     return out.reset_index(drop=True)
 
 
+def arrow_at(values: pd.Series | pa.Array, at: np.ndarray) -> pa.Array:
+    """Texts (one per partition, group or system) at each row's position `at`, as a pyarrow array.
+
+    Rules phrase a message once per partition or destination and spread it over the cells; joining
+    those pieces in pyarrow (`join_texts`) copies each cell's text once instead of once per `+`."""
+    at = np.asarray(at, dtype=np.int64)
+    texts = values if isinstance(values, pa.Array) else pa.array(values.astype("str"))
+    return texts.take(pa.array(at, mask=at < 0))  # -1: not in the inventory, NA
+
+
+def join_texts(*pieces: pa.Array | pa.Scalar) -> pa.Array:
+    """Row-wise concatenation of pyarrow text arrays (NA where any piece is NA, as pandas' `+`)."""
+    return pc.binary_join_element_wise(*pieces, pa.scalar("", pa.large_string()))
+
+
+def text_series(values: pa.Array, like: pd.DataFrame) -> pd.Series:
+    """A pyarrow text array as a str Series aligned with `like`."""
+    return pd.Series(values, index=like.index, dtype="str")
+
+
+_EMPTY = pd.DataFrame({c: pd.Series([], dtype="Int64" if c == "lpar_id" else "str") for c in BLOCKER_COLUMNS})
+
+
 def empty_blockers() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series([], dtype="Int64" if c == "lpar_id" else "str") for c in BLOCKER_COLUMNS})
+    """No blocker rows (a copy of one template: rules ask for this dozens of times per estate)."""
+    return _EMPTY.copy()
 
 
 def sys_value(data: MobilityData, systems: pd.Series, column: str) -> pd.Series:
@@ -212,4 +263,4 @@ def uncaptured(inv: Inventory, fragment: str) -> set[str]:
 
 def lpar_listed(inv: Inventory) -> set[str]:
     """Systems whose partition listing (lssyscfg -r lpar) was captured: only there is 'no VIOS' a fact."""
-    return set(inv.partitions["system"]) - uncaptured(inv, "lssyscfg -r lpar")
+    return set(inv.partitions["system"].unique()) - uncaptured(inv, "lssyscfg -r lpar")

@@ -68,7 +68,7 @@ def ibmi_hosted(d: MobilityData) -> pd.DataFrame:
                      + " is not in the inventory"),
     ]
     # Networks: a VLAN that no VIOS bridges on the source, with an IBM i host on it, is served by that host.
-    cv = vio.client_vlans(d.inv)
+    cv = d.client_vlans
     mine = m.merge(cv, on=["system", "lpar_id"])
     bridged = vio.bridged_vlans(d.inv)[["system", "vswitch", "vlan_id"]].drop_duplicates().assign(bridged=True)
     mine = mine.merge(bridged, on=["system", "vswitch", "vlan_id"], how="left")
@@ -91,7 +91,7 @@ def ibmi_hosted(d: MobilityData) -> pd.DataFrame:
 def vlan(d: MobilityData) -> pd.DataFrame:
     """Every VLAN (and virtual switch) of the partition must be bridged by a VIOS on the destination."""
     c = d.movable
-    veth_systems = set(d.inv.virtual_eth["system"])
+    veth_systems = set(d.inv.virtual_eth["system"].unique())
     listed = veth_systems & lpar_listed(d.inv)
     bad = _unbridged(d, c, listed)
     unk_dest = c[~np.asarray(d.systems.index.isin(listed))[c["dst_i"].to_numpy()]]
@@ -116,7 +116,7 @@ def _unbridged(d: MobilityData, c: pd.DataFrame, listed: set[str]) -> pd.DataFra
     Each distinct (vswitch, VLAN) is a row of a VLAN x system table of what is bridged where, so a
     million cells cost array look-ups: the partition's VLANs in the order its adapters list them.
     """
-    cv = vio.client_vlans(d.inv)
+    cv = d.client_vlans
     bridged = vio.bridged_vlans(d.inv)
     movers = pd.MultiIndex.from_arrays([d.movers["system"], d.movers["lpar_id"].astype("Int64")])
     cols = ["system", "lpar_id", "partition", "destination", "vswitch", "vlan_id"]
@@ -127,7 +127,9 @@ def _unbridged(d: MobilityData, c: pd.DataFrame, listed: set[str]) -> pd.DataFra
         per = per.merge(at_dest.assign(ok=True), on=["destination", "vswitch", "vlan_id"], how="left")
         return per[per["ok"].isna() & per["destination"].isin(listed)][cols].reset_index(drop=True)
     keys = pd.concat([cv[["vswitch", "vlan_id"]], bridged[["vswitch", "vlan_id"]]], ignore_index=True)
-    key_id, key_values = pd.MultiIndex.from_frame(keys).factorize()
+    # Ids in order of first appearance (as MultiIndex.factorize, without building a tuple per adapter).
+    key_id = keys.groupby(["vswitch", "vlan_id"], sort=False, dropna=False).ngroup().to_numpy()
+    key_values = keys.iloc[np.unique(key_id, return_index=True)[1]]
     names = d.systems.index
     table = np.zeros((len(key_values), len(names)), dtype=bool)
     b_sys = names.get_indexer(bridged["system"])
@@ -148,8 +150,8 @@ def _unbridged(d: MobilityData, c: pd.DataFrame, listed: set[str]) -> pd.DataFra
     known = np.asarray(names.isin(listed))[dst]
     hit = np.flatnonzero(~table[key, dst] & known)
     out = c.iloc[cell[hit]][cols[:4]].reset_index(drop=True)
-    return out.assign(vswitch=pd.Series(key_values.get_level_values(0)[key[hit]], dtype="str"),
-                      vlan_id=pd.Series(key_values.get_level_values(1)[key[hit]], dtype="Int64"))
+    return out.assign(vswitch=pd.Series(key_values["vswitch"].array.take(key[hit]), dtype="str"),
+                      vlan_id=pd.Series(key_values["vlan_id"].array.take(key[hit]), dtype="Int64"))
 
 
 def _storage(d: MobilityData) -> pd.DataFrame:
@@ -218,17 +220,21 @@ def lun_visibility(d: MobilityData) -> pd.DataFrame:
     no_udid = pv[pv["udid"].isna()]
     luns = pv.dropna(subset=["udid"]).drop_duplicates(["system", "lpar_id", "udid"])
     c = d.movable
+    # Only the cells of partitions with a LUN take part in the merge (a fleet's million cells are not hashed).
+    with_luns = pd.MultiIndex.from_frame(d.movers[["system", "lpar_id"]]).isin(
+        pd.MultiIndex.from_frame(luns[["system", "lpar_id"]]))
+    c = c[with_luns[c["mover_i"].to_numpy()]] if len(with_luns) else c
     per = c.merge(luns[["system", "lpar_id", "udid", "backing_device", "vios_name"]], on=["system", "lpar_id"])
     vios_ids = vio.vios_ids(d.inv)[["system", "lpar_id"]].rename(columns={"lpar_id": "vios_lpar_id"})
     disks = d.inv.disks.merge(vios_ids, on=["system", "vios_lpar_id"])
-    seen = set(disks["system"])
+    seen = set(disks["system"].unique())
     usable = disks.assign(free=~disks["reserve_policy"].str.lower().isin(RESERVING))
     vis = usable.groupby(["system", "udid"])["free"].agg(["any", "size"]).reset_index().rename(
         columns={"system": "destination", "any": "free_any", "size": "copies"})
     per = per.merge(vis, on=["destination", "udid"], how="left")
     known = per["destination"].isin(seen)
     no_vios = ~known & per["destination"].isin(lpar_listed(d.inv)) \
-        & ~per["destination"].isin(set(vios_ids["system"]))
+        & ~per["destination"].isin(set(vios_ids["system"].unique()))
     missing = per[known & per["copies"].isna()]
     reserved = per[known & per["copies"].notna() & ~per["free_any"].fillna(False).astype(bool)]
     unk = per[~known & ~no_vios].drop_duplicates(["system", "lpar_id", "destination"])

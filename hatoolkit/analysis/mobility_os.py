@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from hatoolkit.analysis import hardware as hw
-from hatoolkit.analysis.mobility_data import MobilityData, blocker_rows, empty_blockers, side_value, sys_value
+from hatoolkit.analysis.mobility_data import MobilityData, blocker_rows, empty_blockers, sys_value
 
 
 def _concat(*parts: pd.DataFrame) -> pd.DataFrame:
@@ -68,7 +68,7 @@ def os_level(d: MobilityData) -> pd.DataFrame:
     m = d.movers[d.movers["mode"].notna()]
     seen: dict[tuple[object, object], tuple[str, str] | None] = {}  # a fleet repeats a few OS levels many times
     results = [seen[k] if k in seen else seen.setdefault(k, _os_check(*k))
-               for k in zip(m["lpar_env"], m["os_version"], strict=True)]
+               for k in zip(m["lpar_env"].tolist(), m["os_version"].tolist(), strict=True)]
     status = pd.Series([r[0] if r else None for r in results], index=m.index, dtype="str")
     message = pd.Series([r[1] if r else None for r in results], index=m.index, dtype="str")
     bad, unk = m[status == "fail"], m[status == "unknown"]
@@ -78,12 +78,18 @@ def os_level(d: MobilityData) -> pd.DataFrame:
                      fix=bad["system"] + "/" + bad["partition"] + ": upgrade the operating system"),
         blocker_rows(unk, status="unknown", evidence=ev[unk.index], message=message[unk.index]),
     ]
-    c = d.movable[(d.movable["lpar_env"] == "os400").to_numpy(bool)]
+    ibmi = (d.movers["lpar_env"] == "os400").to_numpy(bool)  # per partition, then spread over its cells
+    c = d.movable
+    at = np.flatnonzero(ibmi[c["mover_i"].to_numpy()]) if len(ibmi) else np.zeros(0, dtype=np.int64)
     gens = pd.Series([hw.generation(t) for t in d.systems["type_model"]], dtype="float64") \
         if "type_model" in d.systems else pd.Series([np.nan] * len(d.systems), dtype="float64")
+    by_code = np.append(gens.to_numpy(dtype=float), np.nan)  # position -1 (not in the inventory): unknown
     for side, column in (("source", "system"), ("destination", "destination")):
-        gen = side_value(d, c, column, gens)
-        old, p7 = c[gen.notna() & gen.lt(70)], c[gen.isin([70, 75])]
+        # Generations are looked up on the IBM i cells' system positions; only the blocked cells are taken.
+        values = by_code[c["src_i" if column == "system" else "dst_i"].to_numpy()[at]]
+        before_p7 = ~np.isnan(values) & (values < 70)
+        old, p7 = c.iloc[at[before_p7]], c.iloc[at[np.isin(values, [70, 75])]]
+        gen = pd.Series(values[before_p7], index=old.index, dtype="float64")
         parts.append(blocker_rows(old, destination=old["destination"], resource=old[column],
                                   message="IBM i LPM needs POWER7 or later; " + old[column] + f" ({side}) is "
                                   + gen[old.index].map(hw.generation_name).astype("str"), evidence="type_model="

@@ -15,16 +15,20 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from hatoolkit.analysis import hardware as hw
 from hatoolkit.analysis import vios as vio
 from hatoolkit.analysis.mobility_data import (
     MobilityData,
+    arrow_at,
     blocker_rows,
     empty_blockers,
+    join_texts,
     lpar_listed,
     side_value,
     sys_value,
+    text_series,
 )
 
 Rows = pd.DataFrame
@@ -51,10 +55,6 @@ def _flag(value: object) -> bool | None:
     return None if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) else bool(value)
 
 
-def _active(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame[frame["mode"] == "active"]
-
-
 # --------------------------------------------------------------------------- systems
 
 
@@ -72,16 +72,18 @@ def _generations(d: MobilityData) -> pd.Series:
 def system_capability(d: MobilityData) -> Rows:
     """Source and destination capable of this kind of mobility, and a generation pair IBM supports."""
     c = d.movable
-    mode = d.moving
     parts = []
     for side, column in (("source", "system"), ("destination", "destination")):
         codes = c["src_i" if side == "source" else "dst_i"].to_numpy()
+        outside = len(codes) > 0 and codes.min() < 0  # a cell whose system is not in the inventory
         for moving in ("active", "inactive"):
             attr = f"{moving}_lpar_mobility_capable"
             flags = _sys_series(d, attr, "boolean").astype("boolean")
             state = np.where(flags.isna().to_numpy(bool), 2, flags.fillna(True).to_numpy(bool).astype(int))  # 0 no 1 yes
-            at = np.where(codes >= 0, state[np.clip(codes, 0, None)] if len(state) else 2, 2)
-            this = mode == moving
+            if not outside and (state == 1).all():
+                continue  # every system is capable: no cell to select (decided per system, not per cell)
+            at = np.append(state, 2)[codes]  # position -1: not in the inventory, unknown
+            this = d.active if moving == "active" else ~d.active
             bad, unknown = c[this & (at == 0)], c[this & (at == 2)]
             parts.append(blocker_rows(bad, destination=bad["destination"], resource=bad[column],
                                       message=bad[column] + f" ({side}) is not capable of {moving} partition mobility",
@@ -91,18 +93,21 @@ def system_capability(d: MobilityData) -> Rows:
                                       resource=unknown[column], evidence=f"{attr}=unknown",
                                       message=unknown[column] + f" ({side}): {attr} not captured or unavailable "
                                       "(system powered off?)"))
-    gens = _generations(d)
-    gen_src = side_value(d, c, "system", gens).to_numpy(dtype=float)
-    gen_dst = side_value(d, c, "destination", gens).to_numpy(dtype=float)
-    known = ~np.isnan(gen_src) & ~np.isnan(gen_dst)
+    # Each system's generation as a position among the few distinct ones (-1 unknown, and for a system not in
+    # the inventory); each pair of generations is decided once, then cells look their pair up.
+    gens = _generations(d).to_numpy(dtype=float)
+    values = np.unique(gens[~np.isnan(gens)])
+    gen_code = np.append(np.where(np.isnan(gens), -1, np.searchsorted(values, np.nan_to_num(gens))), -1)
+    src, dst = gen_code[c["src_i"].to_numpy()], gen_code[c["dst_i"].to_numpy()]
+    known = (src >= 0) & (dst >= 0)
     ok = np.ones(len(c), dtype=bool)
-    if known.any():  # decide each pair of the few distinct generations once, then look cells up
-        values = np.unique(gens.dropna().to_numpy(dtype=float))
+    if known.any():
         table = np.array([[hw.lpm_pair_supported(int(a), int(b)) for b in values] for a in values], dtype=bool)
-        ok[known] = table[np.searchsorted(values, gen_src[known]), np.searchsorted(values, gen_dst[known])]
-    bad = c[known & ~ok]
+        ok[known] = table[src[known], dst[known]]
+    blocked = known & ~ok
+    bad = c[blocked]
     names = pd.Series([f"{hw.generation_name(int(a))} -> {hw.generation_name(int(b))}"
-                       for a, b in zip(gen_src[known & ~ok], gen_dst[known & ~ok], strict=True)],
+                       for a, b in zip(values[src[blocked]], values[dst[blocked]], strict=True)],
                       index=bad.index, dtype="str")
     model = _sys_series(d, "type_model", "str").astype("str")
     parts.append(blocker_rows(bad, destination=bad["destination"], resource=bad["destination"],
@@ -110,8 +115,7 @@ def system_capability(d: MobilityData) -> Rows:
                               evidence="type_model=" + side_value(d, bad, "system", model) + " -> "
                               + side_value(d, bad, "destination", model), fix=None))
     unk = c[~known]
-    which = side_value(d, unk, "system", model).where(np.isnan(gen_src[~known]),
-                                                      side_value(d, unk, "destination", model))
+    which = side_value(d, unk, "system", model).where(src[~known] < 0, side_value(d, unk, "destination", model))
     parts.append(blocker_rows(unk, status="unknown", destination=unk["destination"], resource=unk["destination"],
                               message="processor generation of type-model " + which.astype("str")
                               + " is not known to hatoolkit", evidence="type_model=" + which.astype("str")))
@@ -129,9 +133,13 @@ def _msp_status(d: MobilityData) -> tuple[np.ndarray, pd.Series]:
     names = d.systems.index
     usable = g["usable"].any().reindex(names, fill_value=False).to_numpy(bool)
     undecided = g["undecided"].any().reindex(names, fill_value=False).to_numpy(bool)
-    has_vios = names.isin(set(v["system"]))
+    has_vios = names.isin(set(v["system"].unique()))
     listed = names.isin(lpar_listed(d.inv))
-    text = g["text"].agg(" ".join).reindex(names).fillna("vios=none")
+    joined: dict[str, list[str]] = {}  # the VIOS of each system in listing order (one pass, not a call per group)
+    for system, vios_text in zip(v["system"].tolist(), v["text"].tolist(), strict=True):
+        if isinstance(system, str):
+            joined.setdefault(system, []).append(vios_text)
+    text = pd.Series([" ".join(joined[n]) if n in joined else "vios=none" for n in names], index=names, dtype="str")
     state = np.select([~listed, usable, ~has_vios, undecided], [2, 0, 1, 2], 1)
     text = text.where(has_vios, "no VIOS partition").where(listed, "partitions=not captured")
     return state, pd.Series(text.to_numpy(), dtype="str")
@@ -141,11 +149,13 @@ def msp(d: MobilityData) -> Rows:
     """Active LPM needs a running mover service partition (msp=1, RMC active) on both systems."""
     states, texts = _msp_status(d)
     c = d.movable
-    active = d.moving == "active"
+    active = d.active
     parts = []
     for side, column in (("source", "system"), ("destination", "destination")):
         codes = c["src_i" if column == "system" else "dst_i"].to_numpy()
-        state = np.where(codes >= 0, states[np.clip(codes, 0, None)] if len(states) else 2, 2)
+        if (states == 0).all() and (len(codes) == 0 or codes.min() >= 0):
+            continue  # a usable mover service partition on every system: no cell to select
+        state = np.append(states, 2)[codes]  # position -1: not in the inventory, unknown
         bad, unk = c[active & (state == 1)], c[active & (state == 2)]
         parts.append(blocker_rows(bad, destination=bad["destination"], resource=bad[column],
                                   message=bad[column] + f" ({side}) has no running VIOS with msp=1 and RMC active",
@@ -191,7 +201,8 @@ def partition_state(d: MobilityData) -> Rows:
     disabled = m[m["migration_disabled"].fillna(False).astype(bool)]
     unknown_state = m[m["state"].isna()]
     stuck = m[m["state"].notna() & m["mode"].isna()]
-    group = _active(m)[_active(m)["work_group_id"].notna()]
+    running = d.active_movers
+    group = running[running["work_group_id"].notna()]
     return _concat(
         blocker_rows(disabled, message="partition mobility is disabled for this partition", evidence="migration_disabled=1",
                      fix=disabled["system"] + "/" + disabled["partition"] + ": clear migration_disabled"),
@@ -209,13 +220,15 @@ def physical_io(d: MobilityData) -> Rows:
     """All I/O must be virtual: no physical slots owned (running) or required in the profile (inactive)."""
     m = d.movers[d.movers["mode"].notna()]
     slots = d.inv.io_slots
-    captured = set(slots["system"])
-    owned = slots.dropna(subset=["lpar_id"]).groupby(["system", "lpar_id"])["drc_index"].agg(lambda s: ",".join(s))
-    key = pd.MultiIndex.from_frame(m[["system", "lpar_id"]])
-    now = pd.Series(owned.reindex(key).to_numpy(), index=m.index, dtype=object)
-    prof = m["prof_io_slots"].map(lambda t: tuple(t) if isinstance(t, tuple) else None)
-    required = prof.map(lambda t: None if t is None else ",".join(e.split("/")[0] for e in t if e.endswith("/1")))
-    listed = prof.map(lambda t: None if t is None else ",".join(e.split("/")[0] for e in t))
+    captured = set(slots["system"].unique())
+    now = pd.Series(_owned_slots(slots, m), index=m.index, dtype=object)
+    def slots(t: object) -> tuple | None:
+        return tuple(t) if isinstance(t, tuple) else None
+
+    required, listed = _map_distinct(
+        m["prof_io_slots"],
+        lambda t: None if slots(t) is None else ",".join(e.split("/")[0] for e in slots(t) if e.endswith("/1")),
+        lambda t: None if slots(t) is None else ",".join(e.split("/")[0] for e in slots(t)))
     active = m["mode"] == "active"
     fail_now = active & now.notna()
     fail_prof_active = active & now.isna() & ~m["system"].isin(captured) & listed.fillna("").ne("")
@@ -237,16 +250,32 @@ def physical_io(d: MobilityData) -> Rows:
     )
 
 
+def _owned_slots(slots: pd.DataFrame, m: pd.DataFrame) -> list[str | None]:
+    """Per mover, the DRC indexes of the slots it owns, comma-joined in listing order (None: owns none).
+
+    One pass over the slots into a dict (not a groupby calling Python once per owner)."""
+    owned: dict[tuple[str, int], list[str]] = {}
+    keep = slots["system"].notna() & slots["lpar_id"].notna()
+    for key, drc in zip(zip(slots.loc[keep, "system"].tolist(), slots.loc[keep, "lpar_id"].tolist(), strict=True),
+                        slots.loc[keep, "drc_index"].tolist(), strict=True):
+        owned.setdefault(key, []).append(drc)
+    if not owned:
+        return [None] * len(m)
+    return [",".join(owned[key]) if key in owned else None
+            for key in zip(m["system"].tolist(), m["lpar_id"].tolist(), strict=True)]
+
+
 def hea(d: MobilityData) -> Rows:
     """No Host Ethernet Adapter (IVE) logical ports."""
     m = d.movers[d.movers["mode"].notna()]
     ports = d.inv.hea_ports.dropna(subset=["lpar_id"])
     owned = ports.groupby(["system", "lpar_id"]).size()
     n_now = pd.Series(owned.reindex(pd.MultiIndex.from_frame(m[["system", "lpar_id"]])).to_numpy(), index=m.index)
-    prof = m["prof_lhea_logical_ports"].map(lambda t: t if isinstance(t, tuple) else None)
+    prof, has_ports = _map_distinct(m["prof_lhea_logical_ports"], lambda t: t if isinstance(t, tuple) else None,
+                                    lambda t: bool(t if isinstance(t, tuple) else None))
     capable = sys_value(d, m["system"], "lhea_capable").map(_flag)
-    has_listing = m["system"].isin(set(d.inv.hea_ports["system"]))
-    bad = n_now.fillna(0).gt(0) | prof.map(lambda t: bool(t))
+    has_listing = m["system"].isin(set(d.inv.hea_ports["system"].unique()))
+    bad = n_now.fillna(0).gt(0) | has_ports
     unknown = ~bad & prof.isna() & capable.ne(False) & ~has_listing
     b, u = m[bad], m[unknown]
     count = n_now[b.index].fillna(0).astype(int).where(n_now[b.index].notna(), prof[b.index].map(lambda t: len(t or ())))
@@ -261,7 +290,7 @@ def hea(d: MobilityData) -> Rows:
 
 def rmc(d: MobilityData) -> Rows:
     """Active LPM of AIX and Linux needs an active RMC connection to the HMC (IBM i does not use RMC)."""
-    m = _active(d.movers)
+    m = d.active_movers
     m = m[m["lpar_env"] != "os400"]
     state = m["rmc_state"].str.lower()
     bad, unk = m[state.notna() & state.ne("active")], m[state.isna()]
@@ -281,17 +310,19 @@ def compat_mode(d: MobilityData) -> Rows:
     if "prof_lpar_proc_compat_mode" in m:
         preferred = m["prof_lpar_proc_compat_mode"].fillna(preferred)
     raw = m["curr_lpar_proc_compat_mode"].where(m["mode"] == "active", preferred)  # per mover
-    norm = raw.map(hw.compat_mode)
+    # A fleet spells a few modes many times: each distinct spelling (and each system's list) is read once.
+    codes, spellings = pd.factorize(raw, use_na_sentinel=False)
+    norm = [hw.compat_mode(x) for x in spellings]
     vocab = sorted({x for x in norm if isinstance(x, str)})
     index = {x: i for i, x in enumerate(vocab)}
-    mode_i = np.array([index.get(x, -1) if isinstance(x, str) else -1 for x in norm], dtype=np.int64)
-    sets = [hw.compat_modes(t) for t in _sys_series(d, "lpar_proc_compat_modes")]
+    mode_i = np.array([index.get(x, -1) if isinstance(x, str) else -1 for x in norm], dtype=np.int64)[codes] \
+        if len(norm) else np.zeros(0, dtype=np.int64)
+    sets = _distinct(hw.compat_modes, _sys_series(d, "lpar_proc_compat_modes"))
     known_dest = np.array([s is not None for s in sets], dtype=bool)
     offered = np.array([[s is not None and x in s for s in sets] for x in vocab], dtype=bool).reshape(len(vocab), len(sets))
     mi = mode_i[c["mover_i"].to_numpy()]
     dst = c["dst_i"].to_numpy()
-    cell_mode = d.moving
-    inactive_default = (cell_mode == "inactive") & (mi == index.get("DEFAULT", -2))
+    inactive_default = ~d.active & (mi == index.get("DEFAULT", -2))
     has = (mi >= 0) & (dst >= 0)
     supported = np.zeros(len(c), dtype=bool)
     supported[has] = offered[mi[has], dst[has]] if len(vocab) else False
@@ -299,6 +330,7 @@ def compat_mode(d: MobilityData) -> Rows:
     dest_known = np.zeros(len(c), dtype=bool)
     dest_known[dst >= 0] = known_dest[dst[dst >= 0]]
     unknown = ~ok & ((mi < 0) | ~dest_known)
+    c = c[["system", "lpar_id", "partition", "destination", "dst_i", "mover_i"]]  # what the rows are built from
     bad, u = c[~ok & ~unknown], c[unknown]
     # Texts of a partition (its mode, its name) and of a destination (its modes) are built once each, then joined.
     which = pd.Series(np.where(m["mode"].to_numpy(dtype=object) == "active", "current", "preferred"), dtype="str")
@@ -312,27 +344,59 @@ def compat_mode(d: MobilityData) -> Rows:
     def mover(frame: pd.DataFrame, values: pd.Series) -> pd.Series:
         return pd.Series(values.array.take(frame["mover_i"].to_numpy()), index=frame.index, dtype="str")
 
+    at_m, dest = bad["mover_i"].to_numpy(), pa.array(bad["destination"])
     return _concat(
         blocker_rows(bad, destination=bad["destination"], resource=mover(bad, ident),
-                     message=mover(bad, says) + bad["destination"],
-                     evidence=mover(bad, ev_mode) + side_value(d, bad, "destination", listed),
-                     fix=mover(bad, fix) + bad["destination"] + " supports and restart"),
+                     message=text_series(join_texts(arrow_at(says, at_m), dest), bad),
+                     evidence=text_series(join_texts(arrow_at(ev_mode, at_m), arrow_at(listed, bad["dst_i"].to_numpy())),
+                                          bad),
+                     fix=text_series(join_texts(arrow_at(fix, at_m), dest,
+                                                pa.scalar(" supports and restart", pa.large_string())), bad)),
         blocker_rows(u, status="unknown", destination=u["destination"], evidence=mover(u, ev_mode),
                      message="compatibility mode of the partition or modes of " + u["destination"] + " not captured"),
     )
+
+
+def _map_distinct(values: pd.Series, *fns: Callable[[object], object]) -> list[pd.Series]:
+    """`[values.map(fn) for fn in fns]` (same values, same inferred dtypes), each fn called once per distinct
+    value: the partitions of a fleet share a few profile settings. NA values (None, NaN) are one value."""
+    try:
+        codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    except TypeError:  # unhashable settings: one call per value
+        return [pd.Series(_distinct(fn, values), index=values.index, name=values.name) for fn in fns]
+    out = []
+    for fn in fns:
+        per = [fn(u) for u in uniques]
+        out.append(pd.Series([per[k] for k in codes], index=values.index, name=values.name))
+    return out
+
+
+def _distinct(fn: Callable[[object], object], values: pd.Series) -> list[object]:
+    """fn of each value, computed once per distinct value (systems of a fleet share a few lists)."""
+    seen: dict[object, object] = {}
+    out = []
+    for v in values:
+        key = tuple(v) if isinstance(v, list) else v
+        try:
+            out.append(seen[key] if key in seen else seen.setdefault(key, fn(v)))
+        except TypeError:  # unhashable: computed as it is
+            out.append(fn(v))
+    return out
 
 
 def name_clash(d: MobilityData) -> Rows:
     """The destination must not already have a partition of the same name."""
     c = d.movable
     p = d.inv.partitions
-    listed = pd.Series(d.systems.index.isin(set(p["system"])))
+    listed = pd.Series(d.systems.index.isin(set(p["system"].unique())))
     taken = p[["system", "name", "lpar_id"]].rename(columns={"system": "destination", "name": "partition",
                                                              "lpar_id": "dest_lpar_id"})
     shared = taken.groupby("partition")["destination"].transform("nunique").gt(1)  # a name on 2+ systems
-    candidates = c[c["partition"].isin(set(taken.loc[shared.to_numpy(bool), "partition"]))]
+    # Names and listings are decided per partition and per system, then looked up by the cells' positions.
+    clashing = d.movers["partition"].isin(set(taken.loc[shared.to_numpy(bool), "partition"])).to_numpy(bool)
+    candidates = c[clashing[c["mover_i"].to_numpy()]] if len(clashing) else c
     hit = candidates.merge(taken, on=["destination", "partition"])
-    unk = c[~side_value(d, c, "destination", listed).fillna(False).to_numpy(bool)]
+    unk = c[~np.append(listed.to_numpy(bool), False)[c["dst_i"].to_numpy()]]  # position -1: not in the inventory
     return _concat(
         blocker_rows(hit, destination=hit["destination"], resource=hit["destination"] + "/" + hit["partition"],
                      message="a partition named " + hit["partition"] + " already exists on " + hit["destination"]
@@ -351,7 +415,7 @@ def _sys_flag_ok(d: MobilityData, systems: pd.Series, capability: str) -> pd.Ser
 
 def huge_pages(d: MobilityData) -> Rows:
     """Active LPM is not possible with huge pages assigned (inactive migration is)."""
-    m = _active(d.movers)
+    m = d.active_movers
     pages = m["curr_num_huge_pages"]
     bad = m[pages.fillna(0).gt(0)]
     profile_none = m["prof_max_num_huge_pages"].eq(0) if "prof_max_num_huge_pages" in m else False
@@ -366,7 +430,7 @@ def huge_pages(d: MobilityData) -> Rows:
 
 def bsr(d: MobilityData) -> Rows:
     """Active LPM is not possible with barrier synchronization register (BSR) arrays."""
-    m = _active(d.movers)
+    m = d.active_movers
     arrays = m["prof_bsr_arrays"] if "prof_bsr_arrays" in m else pd.Series(pd.NA, index=m.index)
     bad = m[arrays.fillna(0).gt(0)]
     unk = m[arrays.isna() & ~_sys_flag_ok(d, m["system"], "bsr_capable")]

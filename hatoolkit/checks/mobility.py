@@ -35,7 +35,9 @@ def rule_outcome(inv: Inventory, plan: Plan, rule: str, *, per_destination: bool
     data = prepare(inv, plan)
     b = rule_blockers(inv, plan)[rule]
     evaluated = len(data.cells) if per_destination else len(data.movers)
-    b = b.assign(resource=b["resource"].fillna(b["system"] + "/" + b["partition"]))
+    missing = b["resource"].isna().to_numpy(bool)
+    if missing.any():  # named after the partition, built only for the rows without a resource
+        b = b.assign(resource=b["resource"].fillna(b["system"][missing] + "/" + b["partition"][missing]))
     b = _merge_destinations(b)
     return outcome(evaluated, rows(b, system=b["system"], partition=b["partition"], resource=b["resource"],
                                    destination=b["destination"], status=b["status"], message=b["message"],
@@ -66,12 +68,25 @@ def _merge_destinations(b: pd.DataFrame) -> pd.DataFrame:
     g, c = g[new], c[new]
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]]) if len(g) else g
     ends = np.r_[starts[1:], len(g)].astype(np.int64)
+    span = dict(zip(g[starts].tolist(), zip(starts.tolist(), ends.tolist(), strict=True), strict=True))
     labels = np.asarray(names, dtype=object)
-    lists = {int(g[a]): labels[c[a:z]].tolist() for a, z in zip(starts, ends, strict=True)}
-    dests = [lists.get(int(x)) for x in gid[many & first_seen]]
-    messages = [_listed(str(m), d, others if isinstance(others, list) else [])
-                for m, d, others in zip(first["message"], first["destination"], dests, strict=True)]
-    joined = [";".join(x) if isinstance(x, list) else "" for x in dests]
+    # Many groups share one set of destinations (a partition short on the same peers as its neighbours):
+    # each distinct set is joined once.
+    joins: dict[bytes, tuple[str, list[str]]] = {}
+    messages, joined = [], []
+    for x, m, d in zip(gid[many & first_seen].tolist(), first["message"].tolist(), first["destination"].tolist(),
+                       strict=True):
+        a, z = span.get(x, (0, 0))
+        key = c[a:z].tobytes()
+        if key not in joins:
+            dests = labels[c[a:z]].tolist()
+            joins[key] = (";".join(dests), dests)
+        text, dests = joins[key]
+        joined.append(text)
+        if not isinstance(d, str):
+            messages.append(str(m))
+            continue
+        messages.append(_replace_first(str(m), d, _listing(d, dests)))
     merged = first.assign(destination=pd.Series(joined, index=first.index, dtype="str"),
                           message=pd.Series(messages, index=first.index, dtype="str"))
     merged = pd.concat([b[~many], merged], ignore_index=True)
@@ -79,14 +94,27 @@ def _merge_destinations(b: pd.DataFrame) -> pd.DataFrame:
                                             "message", "evidence") if c in merged.columns})
 
 
-def _listed(message: str, first: object, dests: list[str]) -> str:
-    """The message with its first mention of `first` replaced by the list of every destination."""
-    if not isinstance(first, str):
-        return message
-    others = [d for d in dests if d != first]
-    listed = f"{first} (and {', '.join(others)})" if len(others) <= 3 else \
-        f"{first} (and {len(others)} other destinations)"
-    return _mention(first).sub(lambda _: listed, message, count=1)
+def _listing(first: str, dests: list[str]) -> str:
+    """What replaces the first mention of `first` in a merged message: it and every other destination."""
+    n_others = len(dests) - (first in dests)  # destinations are distinct: `first` is there at most once
+    if n_others > 3:
+        return f"{first} (and {n_others} other destinations)"
+    return f"{first} (and {', '.join(d for d in dests if d != first)})"
+
+
+_NAME_CHAR = re.compile(r"[\w-]")
+
+
+def _replace_first(message: str, name: str, text: str) -> str:
+    """`_mention(name).sub(text, message, count=1)`, with a plain search first: the name's first occurrence is
+    nearly always a whole word, and then it is the regex's first match too."""
+    at = message.find(name) if name else -1
+    if at < 0:
+        return _mention(name).sub(lambda _: text, message, count=1) if not name else message
+    end = at + len(name)
+    if (at == 0 or not _NAME_CHAR.match(message, at - 1)) and (end == len(message) or not _NAME_CHAR.match(message, end)):
+        return message[:at] + text + message[end:]
+    return _mention(name).sub(lambda _: text, message, count=1)
 
 
 @functools.lru_cache(maxsize=4096)
