@@ -19,6 +19,7 @@ a lane never changes what is reported, only where it is computed.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import signal
@@ -72,6 +73,9 @@ def _spawn(lane: Sequence[Any], evaluate: Evaluate) -> tuple[int, int]:
         try:
             os.close(read_fd)
             signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child at once, the parent reports it
+            # The child lives for one lane and its heap goes whole at exit: collections would only re-walk
+            # the millions of objects the topology builds and keeps (a tenth of the lane), freeing nothing.
+            gc.disable()
             payload = pickle.dumps(evaluate(lane), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_fd, "wb") as out:
                 out.write(payload)
