@@ -254,6 +254,15 @@ def side_value(data: MobilityData, frame: pd.DataFrame, side: str, values: pd.Se
     return out
 
 
+def in_set(names: pd.Index, values: set[object]) -> np.ndarray:
+    """`names.isin(values)` for system names, by one set look-up per name: pandas turns the set into an array
+    on every call (milliseconds for a thousand names, and rules ask this per system many times). NA names
+    match when the set holds an NA, as in `isin`."""
+    has_na = any(v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) for v in values)
+    return np.fromiter(((n in values) if isinstance(n, str) else has_na for n in names.tolist()), dtype=bool,
+                       count=len(names))
+
+
 def uncaptured(inv: Inventory, fragment: str) -> set[str]:
     """Systems whose capture of a command (matched by a fragment, e.g. `--rsubtype scsi`) is missing or an error."""
     g = inv.gaps

@@ -17,6 +17,7 @@ from hatoolkit.analysis.mobility_data import (
     MobilityData,
     blocker_rows,
     empty_blockers,
+    in_set,
     lpar_listed,
     uncaptured,
 )
@@ -94,8 +95,8 @@ def vlan(d: MobilityData) -> pd.DataFrame:
     veth_systems = set(d.inv.virtual_eth["system"].unique())
     listed = veth_systems & lpar_listed(d.inv)
     bad = _unbridged(d, c, listed)
-    unk_dest = c[~np.asarray(d.systems.index.isin(listed))[c["dst_i"].to_numpy()]]
-    unk_src = c[~np.asarray(d.systems.index.isin(veth_systems))[c["src_i"].to_numpy()]]
+    unk_dest = c[~in_set(d.systems.index, listed)[c["dst_i"].to_numpy()]]
+    unk_src = c[~in_set(d.systems.index, veth_systems)[c["src_i"].to_numpy()]]
     vl = bad["vlan_id"].astype("str")
     return _concat(
         blocker_rows(bad, destination=bad["destination"], resource=bad["destination"] + "/" + bad["vswitch"] + "/" + vl,
@@ -139,6 +140,11 @@ def _unbridged(d: MobilityData, c: pd.DataFrame, listed: set[str]) -> pd.DataFra
     mine = mine[mine["m"] >= 0].drop_duplicates()  # first mention first
     mine = mine.iloc[np.argsort(mine["m"].to_numpy(), kind="stable")]
     m_arr, k_arr = mine["m"].to_numpy(), mine["k"].to_numpy()
+    # Only VLANs left unbridged on some captured system can give a row: the cells are expanded for those
+    # alone (on a well-bridged estate, none), not for every VLAN of every partition.
+    listed_at = in_set(names, listed)
+    open_key = (~table & listed_at[None, :]).any(axis=1)
+    m_arr, k_arr = m_arr[open_key[k_arr]], k_arr[open_key[k_arr]]
     counts = np.bincount(m_arr, minlength=len(movers))
     starts = np.cumsum(counts) - counts
     mi = c["mover_i"].to_numpy()
@@ -147,7 +153,7 @@ def _unbridged(d: MobilityData, c: pd.DataFrame, listed: set[str]) -> pd.DataFra
     offset = np.arange(len(cell)) - np.repeat(np.cumsum(rep) - rep, rep)
     key = k_arr[starts[mi][cell] + offset]
     dst = c["dst_i"].to_numpy()[cell]
-    known = np.asarray(names.isin(listed))[dst]
+    known = listed_at[dst]
     hit = np.flatnonzero(~table[key, dst] & known)
     out = c.iloc[cell[hit]][cols[:4]].reset_index(drop=True)
     return out.assign(vswitch=pd.Series(key_values["vswitch"].array.take(key[hit]), dtype="str"),

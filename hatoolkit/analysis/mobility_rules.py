@@ -24,6 +24,7 @@ from hatoolkit.analysis.mobility_data import (
     arrow_at,
     blocker_rows,
     empty_blockers,
+    in_set,
     join_texts,
     lpar_listed,
     side_value,
@@ -133,8 +134,8 @@ def _msp_status(d: MobilityData) -> tuple[np.ndarray, pd.Series]:
     names = d.systems.index
     usable = g["usable"].any().reindex(names, fill_value=False).to_numpy(bool)
     undecided = g["undecided"].any().reindex(names, fill_value=False).to_numpy(bool)
-    has_vios = names.isin(set(v["system"].unique()))
-    listed = names.isin(lpar_listed(d.inv))
+    has_vios = in_set(names, set(v["system"].unique()))
+    listed = in_set(names, lpar_listed(d.inv))
     joined: dict[str, list[str]] = {}  # the VIOS of each system in listing order (one pass, not a call per group)
     for system, vios_text in zip(v["system"].tolist(), v["text"].tolist(), strict=True):
         if isinstance(system, str):
@@ -388,7 +389,7 @@ def name_clash(d: MobilityData) -> Rows:
     """The destination must not already have a partition of the same name."""
     c = d.movable
     p = d.inv.partitions
-    listed = pd.Series(d.systems.index.isin(set(p["system"].unique())))
+    listed = pd.Series(in_set(d.systems.index, set(p["system"].unique())))
     taken = p[["system", "name", "lpar_id"]].rename(columns={"system": "destination", "name": "partition",
                                                              "lpar_id": "dest_lpar_id"})
     shared = taken.groupby("partition")["destination"].transform("nunique").gt(1)  # a name on 2+ systems
