@@ -37,9 +37,9 @@ def _movers(d: MobilityData) -> pd.DataFrame:
 def _ibmi_hosts(d: MobilityData) -> pd.DataFrame:
     """IBM i partitions that host others: serve vSCSI, or own physical or HEA network ports."""
     p = d.inv.partitions
-    ibmi = p[p["lpar_env"] == "os400"][["system", "lpar_id", "name"]]
+    ibmi = p.loc[p["lpar_env"] == "os400", ["system", "lpar_id", "name"]]
     vs = d.inv.virtual_scsi
-    serving = vs[vs["adapter_type"] == "server"][["system", "lpar_id"]]
+    serving = vs.loc[vs["adapter_type"] == "server", ["system", "lpar_id"]]
     owners = pd.concat([serving, d.inv.io_slots[["system", "lpar_id"]].dropna(),
                         d.inv.hea_ports[["system", "lpar_id"]].dropna()], ignore_index=True).drop_duplicates()
     return ibmi.merge(owners.astype({"lpar_id": "Int64"}), on=["system", "lpar_id"])
@@ -51,7 +51,7 @@ def ibmi_hosted(d: MobilityData) -> pd.DataFrame:
     p = d.inv.partitions[["system", "lpar_id", "name", "lpar_env"]].rename(
         columns={"lpar_id": "remote_lpar_id", "name": "host", "lpar_env": "host_env"})
     vs = d.inv.virtual_scsi
-    clients = vs[vs["adapter_type"] == "client"][["system", "lpar_id", "slot_num", "remote_lpar_id", "remote_lpar_name"]]
+    clients = vs.loc[vs["adapter_type"] == "client", ["system", "lpar_id", "slot_num", "remote_lpar_id", "remote_lpar_name"]]
     links = m.merge(clients, on=["system", "lpar_id"]).merge(p, on=["system", "remote_lpar_id"], how="left")
     disk = links[links["host_env"] == "os400"]
     unk = links[links["remote_lpar_id"].isna() | links["host_env"].isna()]
