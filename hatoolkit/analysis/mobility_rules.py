@@ -27,6 +27,9 @@ from hatoolkit.analysis.mobility_data import (
     in_set,
     join_texts,
     lpar_listed,
+    map_distinct,
+    owned_slots,
+    per_distinct,
     side_value,
     sys_value,
     text_series,
@@ -222,11 +225,11 @@ def physical_io(d: MobilityData) -> Rows:
     m = d.movers[d.movers["mode"].notna()]
     slots = d.inv.io_slots
     captured = set(slots["system"].unique())
-    now = pd.Series(_owned_slots(slots, m), index=m.index, dtype=object)
+    now = pd.Series(owned_slots(slots, m), index=m.index, dtype=object)
     def slots(t: object) -> tuple | None:
         return tuple(t) if isinstance(t, tuple) else None
 
-    required, listed = _map_distinct(
+    required, listed = map_distinct(
         m["prof_io_slots"],
         lambda t: None if slots(t) is None else ",".join(e.split("/")[0] for e in slots(t) if e.endswith("/1")),
         lambda t: None if slots(t) is None else ",".join(e.split("/")[0] for e in slots(t)))
@@ -251,28 +254,13 @@ def physical_io(d: MobilityData) -> Rows:
     )
 
 
-def _owned_slots(slots: pd.DataFrame, m: pd.DataFrame) -> list[str | None]:
-    """Per mover, the DRC indexes of the slots it owns, comma-joined in listing order (None: owns none).
-
-    One pass over the slots into a dict (not a groupby calling Python once per owner)."""
-    owned: dict[tuple[str, int], list[str]] = {}
-    keep = slots["system"].notna() & slots["lpar_id"].notna()
-    for key, drc in zip(zip(slots.loc[keep, "system"].tolist(), slots.loc[keep, "lpar_id"].tolist(), strict=True),
-                        slots.loc[keep, "drc_index"].tolist(), strict=True):
-        owned.setdefault(key, []).append(drc)
-    if not owned:
-        return [None] * len(m)
-    return [",".join(owned[key]) if key in owned else None
-            for key in zip(m["system"].tolist(), m["lpar_id"].tolist(), strict=True)]
-
-
 def hea(d: MobilityData) -> Rows:
     """No Host Ethernet Adapter (IVE) logical ports."""
     m = d.movers[d.movers["mode"].notna()]
     ports = d.inv.hea_ports.dropna(subset=["lpar_id"])
     owned = ports.groupby(["system", "lpar_id"]).size()
     n_now = pd.Series(owned.reindex(pd.MultiIndex.from_frame(m[["system", "lpar_id"]])).to_numpy(), index=m.index)
-    prof, has_ports = _map_distinct(m["prof_lhea_logical_ports"], lambda t: t if isinstance(t, tuple) else None,
+    prof, has_ports = map_distinct(m["prof_lhea_logical_ports"], lambda t: t if isinstance(t, tuple) else None,
                                     lambda t: bool(t if isinstance(t, tuple) else None))
     capable = sys_value(d, m["system"], "lhea_capable").map(_flag)
     has_listing = m["system"].isin(set(d.inv.hea_ports["system"].unique()))
@@ -318,7 +306,7 @@ def compat_mode(d: MobilityData) -> Rows:
     index = {x: i for i, x in enumerate(vocab)}
     mode_i = np.array([index.get(x, -1) if isinstance(x, str) else -1 for x in norm], dtype=np.int64)[codes] \
         if len(norm) else np.zeros(0, dtype=np.int64)
-    sets = _distinct(hw.compat_modes, _sys_series(d, "lpar_proc_compat_modes"))
+    sets = per_distinct(hw.compat_modes, _sys_series(d, "lpar_proc_compat_modes"))
     known_dest = np.array([s is not None for s in sets], dtype=bool)
     offered = np.array([[s is not None and x in s for s in sets] for x in vocab], dtype=bool).reshape(len(vocab), len(sets))
     mi = mode_i[c["mover_i"].to_numpy()]
@@ -356,33 +344,6 @@ def compat_mode(d: MobilityData) -> Rows:
         blocker_rows(u, status="unknown", destination=u["destination"], evidence=mover(u, ev_mode),
                      message="compatibility mode of the partition or modes of " + u["destination"] + " not captured"),
     )
-
-
-def _map_distinct(values: pd.Series, *fns: Callable[[object], object]) -> list[pd.Series]:
-    """`[values.map(fn) for fn in fns]` (same values, same inferred dtypes), each fn called once per distinct
-    value: the partitions of a fleet share a few profile settings. NA values (None, NaN) are one value."""
-    try:
-        codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
-    except TypeError:  # unhashable settings: one call per value
-        return [pd.Series(_distinct(fn, values), index=values.index, name=values.name) for fn in fns]
-    out = []
-    for fn in fns:
-        per = [fn(u) for u in uniques]
-        out.append(pd.Series([per[k] for k in codes], index=values.index, name=values.name))
-    return out
-
-
-def _distinct(fn: Callable[[object], object], values: pd.Series) -> list[object]:
-    """fn of each value, computed once per distinct value (systems of a fleet share a few lists)."""
-    seen: dict[object, object] = {}
-    out = []
-    for v in values:
-        key = tuple(v) if isinstance(v, list) else v
-        try:
-            out.append(seen[key] if key in seen else seen.setdefault(key, fn(v)))
-        except TypeError:  # unhashable: computed as it is
-            out.append(fn(v))
-    return out
 
 
 def name_clash(d: MobilityData) -> Rows:

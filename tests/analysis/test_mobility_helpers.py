@@ -7,8 +7,7 @@ import pandas as pd
 import pytest
 
 from hatoolkit.analysis.mobility_capacity import _contains, _ranks
-from hatoolkit.analysis.mobility_data import arrow_at, in_set, join_texts, text_series
-from hatoolkit.analysis.mobility_rules import _map_distinct
+from hatoolkit.analysis.mobility_data import arrow_at, in_set, join_texts, map_distinct, text_series
 
 
 @pytest.mark.parametrize("values", [{"A", "C"}, set(), {"A", np.nan}, {"B", None}, {"Z"}])
@@ -24,9 +23,9 @@ def test_map_distinct_is_map() -> None:
         return None if not isinstance(t, tuple) else ",".join(e.split("/")[0] for e in t)
 
     for fn in (first, lambda t: bool(t) if isinstance(t, tuple) else False):
-        pd.testing.assert_series_equal(_map_distinct(values, fn)[0], values.map(fn))
+        pd.testing.assert_series_equal(map_distinct(values, fn)[0], values.map(fn))
     unhashable = pd.Series([["x"], ["x"], None], dtype=object)
-    pd.testing.assert_series_equal(_map_distinct(unhashable, str)[0], unhashable.map(str))
+    pd.testing.assert_series_equal(map_distinct(unhashable, str)[0], unhashable.map(str))
 
 
 def test_ranks_is_unique() -> None:
