@@ -15,6 +15,7 @@ once per system, never once per cell) and `mover_i` into `movers`.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -252,6 +253,57 @@ def side_value(data: MobilityData, frame: pd.DataFrame, side: str, values: pd.Se
     out = pd.Series(values.array.take(codes, allow_fill=True), dtype=values.dtype)
     out.index = frame.index
     return out
+
+
+def in_set(names: pd.Index, values: set[object]) -> np.ndarray:
+    """`names.isin(values)` for system names, by one set look-up per name: pandas turns the set into an array
+    on every call (milliseconds for a thousand names, and rules ask this per system many times). NA names
+    match when the set holds an NA, as in `isin`."""
+    has_na = any(v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) for v in values)
+    return np.fromiter(((n in values) if isinstance(n, str) else has_na for n in names.tolist()), dtype=bool,
+                       count=len(names))
+
+
+def map_distinct(values: pd.Series, *fns: Callable[[object], object]) -> list[pd.Series]:
+    """`[values.map(fn) for fn in fns]` (same values, same inferred dtypes), each fn called once per distinct
+    value: the partitions of a fleet share a few profile settings. NA values (None, NaN) are one value."""
+    try:
+        codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    except TypeError:  # unhashable settings: one call per value
+        return [pd.Series(per_distinct(fn, values), index=values.index, name=values.name) for fn in fns]
+    out = []
+    for fn in fns:
+        per = [fn(u) for u in uniques]
+        out.append(pd.Series([per[k] for k in codes], index=values.index, name=values.name))
+    return out
+
+
+def per_distinct(fn: Callable[[object], object], values: pd.Series) -> list[object]:
+    """fn of each value, computed once per distinct value (systems of a fleet share a few lists)."""
+    seen: dict[object, object] = {}
+    out = []
+    for v in values:
+        key = tuple(v) if isinstance(v, list) else v
+        try:
+            out.append(seen[key] if key in seen else seen.setdefault(key, fn(v)))
+        except TypeError:  # unhashable: computed as it is
+            out.append(fn(v))
+    return out
+
+
+def owned_slots(slots: pd.DataFrame, m: pd.DataFrame) -> list[str | None]:
+    """Per mover, the DRC indexes of the slots it owns, comma-joined in listing order (None: owns none).
+
+    One pass over the slots into a dict (not a groupby calling Python once per owner)."""
+    owned: dict[tuple[str, int], list[str]] = {}
+    keep = slots["system"].notna() & slots["lpar_id"].notna()
+    for key, drc in zip(zip(slots.loc[keep, "system"].tolist(), slots.loc[keep, "lpar_id"].tolist(), strict=True),
+                        slots.loc[keep, "drc_index"].tolist(), strict=True):
+        owned.setdefault(key, []).append(drc)
+    if not owned:
+        return [None] * len(m)
+    return [",".join(owned[key]) if key in owned else None
+            for key in zip(m["system"].tolist(), m["lpar_id"].tolist(), strict=True)]
 
 
 def uncaptured(inv: Inventory, fragment: str) -> set[str]:

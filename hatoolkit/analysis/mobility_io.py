@@ -17,6 +17,7 @@ from hatoolkit.analysis.mobility_data import (
     MobilityData,
     blocker_rows,
     empty_blockers,
+    in_set,
     lpar_listed,
     uncaptured,
 )
@@ -36,9 +37,9 @@ def _movers(d: MobilityData) -> pd.DataFrame:
 def _ibmi_hosts(d: MobilityData) -> pd.DataFrame:
     """IBM i partitions that host others: serve vSCSI, or own physical or HEA network ports."""
     p = d.inv.partitions
-    ibmi = p[p["lpar_env"] == "os400"][["system", "lpar_id", "name"]]
+    ibmi = p.loc[p["lpar_env"] == "os400", ["system", "lpar_id", "name"]]
     vs = d.inv.virtual_scsi
-    serving = vs[vs["adapter_type"] == "server"][["system", "lpar_id"]]
+    serving = vs.loc[vs["adapter_type"] == "server", ["system", "lpar_id"]]
     owners = pd.concat([serving, d.inv.io_slots[["system", "lpar_id"]].dropna(),
                         d.inv.hea_ports[["system", "lpar_id"]].dropna()], ignore_index=True).drop_duplicates()
     return ibmi.merge(owners.astype({"lpar_id": "Int64"}), on=["system", "lpar_id"])
@@ -50,7 +51,7 @@ def ibmi_hosted(d: MobilityData) -> pd.DataFrame:
     p = d.inv.partitions[["system", "lpar_id", "name", "lpar_env"]].rename(
         columns={"lpar_id": "remote_lpar_id", "name": "host", "lpar_env": "host_env"})
     vs = d.inv.virtual_scsi
-    clients = vs[vs["adapter_type"] == "client"][["system", "lpar_id", "slot_num", "remote_lpar_id", "remote_lpar_name"]]
+    clients = vs.loc[vs["adapter_type"] == "client", ["system", "lpar_id", "slot_num", "remote_lpar_id", "remote_lpar_name"]]
     links = m.merge(clients, on=["system", "lpar_id"]).merge(p, on=["system", "remote_lpar_id"], how="left")
     disk = links[links["host_env"] == "os400"]
     unk = links[links["remote_lpar_id"].isna() | links["host_env"].isna()]
@@ -94,8 +95,8 @@ def vlan(d: MobilityData) -> pd.DataFrame:
     veth_systems = set(d.inv.virtual_eth["system"].unique())
     listed = veth_systems & lpar_listed(d.inv)
     bad = _unbridged(d, c, listed)
-    unk_dest = c[~np.asarray(d.systems.index.isin(listed))[c["dst_i"].to_numpy()]]
-    unk_src = c[~np.asarray(d.systems.index.isin(veth_systems))[c["src_i"].to_numpy()]]
+    unk_dest = c[~in_set(d.systems.index, listed)[c["dst_i"].to_numpy()]]
+    unk_src = c[~in_set(d.systems.index, veth_systems)[c["src_i"].to_numpy()]]
     vl = bad["vlan_id"].astype("str")
     return _concat(
         blocker_rows(bad, destination=bad["destination"], resource=bad["destination"] + "/" + bad["vswitch"] + "/" + vl,
@@ -139,6 +140,11 @@ def _unbridged(d: MobilityData, c: pd.DataFrame, listed: set[str]) -> pd.DataFra
     mine = mine[mine["m"] >= 0].drop_duplicates()  # first mention first
     mine = mine.iloc[np.argsort(mine["m"].to_numpy(), kind="stable")]
     m_arr, k_arr = mine["m"].to_numpy(), mine["k"].to_numpy()
+    # Only VLANs left unbridged on some captured system can give a row: the cells are expanded for those
+    # alone (on a well-bridged estate, none), not for every VLAN of every partition.
+    listed_at = in_set(names, listed)
+    open_key = (~table & listed_at[None, :]).any(axis=1)
+    m_arr, k_arr = m_arr[open_key[k_arr]], k_arr[open_key[k_arr]]
     counts = np.bincount(m_arr, minlength=len(movers))
     starts = np.cumsum(counts) - counts
     mi = c["mover_i"].to_numpy()
@@ -147,7 +153,7 @@ def _unbridged(d: MobilityData, c: pd.DataFrame, listed: set[str]) -> pd.DataFra
     offset = np.arange(len(cell)) - np.repeat(np.cumsum(rep) - rep, rep)
     key = k_arr[starts[mi][cell] + offset]
     dst = c["dst_i"].to_numpy()[cell]
-    known = np.asarray(names.isin(listed))[dst]
+    known = listed_at[dst]
     hit = np.flatnonzero(~table[key, dst] & known)
     out = c.iloc[cell[hit]][cols[:4]].reset_index(drop=True)
     return out.assign(vswitch=pd.Series(key_values["vswitch"].array.take(key[hit]), dtype="str"),

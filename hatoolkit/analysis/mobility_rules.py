@@ -24,8 +24,12 @@ from hatoolkit.analysis.mobility_data import (
     arrow_at,
     blocker_rows,
     empty_blockers,
+    in_set,
     join_texts,
     lpar_listed,
+    map_distinct,
+    owned_slots,
+    per_distinct,
     side_value,
     sys_value,
     text_series,
@@ -133,8 +137,8 @@ def _msp_status(d: MobilityData) -> tuple[np.ndarray, pd.Series]:
     names = d.systems.index
     usable = g["usable"].any().reindex(names, fill_value=False).to_numpy(bool)
     undecided = g["undecided"].any().reindex(names, fill_value=False).to_numpy(bool)
-    has_vios = names.isin(set(v["system"].unique()))
-    listed = names.isin(lpar_listed(d.inv))
+    has_vios = in_set(names, set(v["system"].unique()))
+    listed = in_set(names, lpar_listed(d.inv))
     joined: dict[str, list[str]] = {}  # the VIOS of each system in listing order (one pass, not a call per group)
     for system, vios_text in zip(v["system"].tolist(), v["text"].tolist(), strict=True):
         if isinstance(system, str):
@@ -221,11 +225,11 @@ def physical_io(d: MobilityData) -> Rows:
     m = d.movers[d.movers["mode"].notna()]
     slots = d.inv.io_slots
     captured = set(slots["system"].unique())
-    now = pd.Series(_owned_slots(slots, m), index=m.index, dtype=object)
+    now = pd.Series(owned_slots(slots, m), index=m.index, dtype=object)
     def slots(t: object) -> tuple | None:
         return tuple(t) if isinstance(t, tuple) else None
 
-    required, listed = _map_distinct(
+    required, listed = map_distinct(
         m["prof_io_slots"],
         lambda t: None if slots(t) is None else ",".join(e.split("/")[0] for e in slots(t) if e.endswith("/1")),
         lambda t: None if slots(t) is None else ",".join(e.split("/")[0] for e in slots(t)))
@@ -250,28 +254,13 @@ def physical_io(d: MobilityData) -> Rows:
     )
 
 
-def _owned_slots(slots: pd.DataFrame, m: pd.DataFrame) -> list[str | None]:
-    """Per mover, the DRC indexes of the slots it owns, comma-joined in listing order (None: owns none).
-
-    One pass over the slots into a dict (not a groupby calling Python once per owner)."""
-    owned: dict[tuple[str, int], list[str]] = {}
-    keep = slots["system"].notna() & slots["lpar_id"].notna()
-    for key, drc in zip(zip(slots.loc[keep, "system"].tolist(), slots.loc[keep, "lpar_id"].tolist(), strict=True),
-                        slots.loc[keep, "drc_index"].tolist(), strict=True):
-        owned.setdefault(key, []).append(drc)
-    if not owned:
-        return [None] * len(m)
-    return [",".join(owned[key]) if key in owned else None
-            for key in zip(m["system"].tolist(), m["lpar_id"].tolist(), strict=True)]
-
-
 def hea(d: MobilityData) -> Rows:
     """No Host Ethernet Adapter (IVE) logical ports."""
     m = d.movers[d.movers["mode"].notna()]
     ports = d.inv.hea_ports.dropna(subset=["lpar_id"])
     owned = ports.groupby(["system", "lpar_id"]).size()
     n_now = pd.Series(owned.reindex(pd.MultiIndex.from_frame(m[["system", "lpar_id"]])).to_numpy(), index=m.index)
-    prof, has_ports = _map_distinct(m["prof_lhea_logical_ports"], lambda t: t if isinstance(t, tuple) else None,
+    prof, has_ports = map_distinct(m["prof_lhea_logical_ports"], lambda t: t if isinstance(t, tuple) else None,
                                     lambda t: bool(t if isinstance(t, tuple) else None))
     capable = sys_value(d, m["system"], "lhea_capable").map(_flag)
     has_listing = m["system"].isin(set(d.inv.hea_ports["system"].unique()))
@@ -317,7 +306,7 @@ def compat_mode(d: MobilityData) -> Rows:
     index = {x: i for i, x in enumerate(vocab)}
     mode_i = np.array([index.get(x, -1) if isinstance(x, str) else -1 for x in norm], dtype=np.int64)[codes] \
         if len(norm) else np.zeros(0, dtype=np.int64)
-    sets = _distinct(hw.compat_modes, _sys_series(d, "lpar_proc_compat_modes"))
+    sets = per_distinct(hw.compat_modes, _sys_series(d, "lpar_proc_compat_modes"))
     known_dest = np.array([s is not None for s in sets], dtype=bool)
     offered = np.array([[s is not None and x in s for s in sets] for x in vocab], dtype=bool).reshape(len(vocab), len(sets))
     mi = mode_i[c["mover_i"].to_numpy()]
@@ -357,38 +346,11 @@ def compat_mode(d: MobilityData) -> Rows:
     )
 
 
-def _map_distinct(values: pd.Series, *fns: Callable[[object], object]) -> list[pd.Series]:
-    """`[values.map(fn) for fn in fns]` (same values, same inferred dtypes), each fn called once per distinct
-    value: the partitions of a fleet share a few profile settings. NA values (None, NaN) are one value."""
-    try:
-        codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
-    except TypeError:  # unhashable settings: one call per value
-        return [pd.Series(_distinct(fn, values), index=values.index, name=values.name) for fn in fns]
-    out = []
-    for fn in fns:
-        per = [fn(u) for u in uniques]
-        out.append(pd.Series([per[k] for k in codes], index=values.index, name=values.name))
-    return out
-
-
-def _distinct(fn: Callable[[object], object], values: pd.Series) -> list[object]:
-    """fn of each value, computed once per distinct value (systems of a fleet share a few lists)."""
-    seen: dict[object, object] = {}
-    out = []
-    for v in values:
-        key = tuple(v) if isinstance(v, list) else v
-        try:
-            out.append(seen[key] if key in seen else seen.setdefault(key, fn(v)))
-        except TypeError:  # unhashable: computed as it is
-            out.append(fn(v))
-    return out
-
-
 def name_clash(d: MobilityData) -> Rows:
     """The destination must not already have a partition of the same name."""
     c = d.movable
     p = d.inv.partitions
-    listed = pd.Series(d.systems.index.isin(set(p["system"].unique())))
+    listed = pd.Series(in_set(d.systems.index, set(p["system"].unique())))
     taken = p[["system", "name", "lpar_id"]].rename(columns={"system": "destination", "name": "partition",
                                                              "lpar_id": "dest_lpar_id"})
     shared = taken.groupby("partition")["destination"].transform("nunique").gt(1)  # a name on 2+ systems
