@@ -27,18 +27,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from jupyter_client import KernelManager
-
 from hatoolkit.errors import HatoolkitError
+from hatoolkit.kernel_clients import KERNEL_START_TIMEOUT_S, PoolKernelManager, ShellReset
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 SUMMARY_AREA = "summary"
 DRIFT_AREA = "drift"  # like the summary, not a concern: runs whenever its needs are met
 KERNEL_NAME = "python3"
 CELL_TIMEOUT_S = 1800
-KERNEL_START_TIMEOUT_S = 120
 # Imports and first-use costs every report notebook pays (plotly's renderer machinery alone is
-# ~0.3 s on first display), paid once per kernel while the parent is still running the checks.
+# ~0.3 s on first display; the analysis and figure modules the notebooks import, with scipy's
+# solver, ~0.45 s), paid once per kernel while the parent is still running the checks.
 # Optional imports that cost CPU in every kernel and serve no report: jsonschema's IRI grammar
 # (see skip_slow_optional_imports) and hypothesis, which pandera loads for data synthesis when present.
 WARMUP_CODE = """
@@ -48,8 +47,11 @@ sys.modules.setdefault("hypothesis", None)
 import pandas, hatoolkit.report.run, hatoolkit.report.tables, hatoolkit.report.figures.base
 hatoolkit.report.figures.base.figure(title="warm-up")._repr_mimebundle_()
 hatoolkit.report.tables.interactive(pandas.DataFrame({"a": [1]}))._repr_html_()
+import hatoolkit.analysis.backups, hatoolkit.analysis.evacuation, hatoolkit.analysis.failover
+import hatoolkit.analysis.mobility, hatoolkit.analysis.topology, hatoolkit.analysis.usage_compare
+import hatoolkit.report.figures.backups, hatoolkit.report.figures.capacity, hatoolkit.report.figures.mobility
+import hatoolkit.report.figures.redundancy, hatoolkit.report.widgets, scipy.optimize
 """
-RESET_CODE = "get_ipython().reset(new_session=True)"
 REQUIRED_PARAMETERS = ("run_dir", "bundle", "plan", "as_of")
 KERNEL_FAILURE = "(kernel)"
 
@@ -240,21 +242,6 @@ class Progress:
 # --------------------------------------------------------------------------- the pool
 
 
-class _PoolKernelManager(KernelManager):
-    """A kernel manager that remembers its clients: papermill (nbclient) leaves the channels of a
-    client it made for a kernel it does not own open; the pool closes them after each notebook."""
-
-    def client(self, **kwargs: Any) -> Any:
-        kc = super().client(**kwargs)
-        self.__dict__.setdefault("_pool_clients", []).append(kc)
-        return kc
-
-    def close_clients(self) -> None:
-        for kc in self.__dict__.pop("_pool_clients", []):
-            if kc.channels_running:
-                kc.stop_channels()
-
-
 @dataclass
 class PoolJob:
     """What the pool runs: notebooks, where outputs go, and what to do with each executed notebook."""
@@ -330,31 +317,37 @@ class KernelPool:
     def _worker(self, slot: int) -> None:
         from hatoolkit.report.tables import REPORT_ASSETS_ENV
 
-        km = _PoolKernelManager(kernel_name=KERNEL_NAME)
+        km = PoolKernelManager(kernel_name=KERNEL_NAME)
         with self._lock:
             self._kernels.append(km)
         log = (self.job.log_dir / f"kernel-{slot}.log").open("wb")
+        shell: ShellReset | None = None
         try:
             env = {**os.environ, REPORT_ASSETS_ENV: "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
             km.start_kernel(cwd=str(self.job.out_dir), env=env, stdout=log, stderr=log)
             self._run(km, WARMUP_CODE + _same_environment_check())
+            shell = ShellReset(km)
             self.released.wait()
             while not self.abort.is_set():
                 try:
                     spec = self.queue.get_nowait()
                 except queue.Empty:
                     break
-                self._run(km, RESET_CODE)
+                shell.wait()
                 try:
-                    self._execute(km, spec)
+                    nb = self._execute(km, spec)
                 finally:
                     km.close_clients()
+                shell.send()  # the kernel clears its namespace while this thread renders the page
+                self._post(spec, nb)
         except NotebookFailed as failure:
             self._fail(failure)
         except Exception as exc:  # a kernel that cannot start is a failed audit, with the reason
             self._fail(NotebookFailed(KERNEL_FAILURE, f"kernel {slot}: {type(exc).__name__}: {exc}"))
         finally:
             km.close_clients()
+            if shell is not None:
+                shell.kc.stop_channels()
             with contextlib.suppress(Exception):
                 km.shutdown_kernel(now=True)
             log.close()
@@ -373,7 +366,7 @@ class KernelPool:
         finally:
             km.close_clients()
 
-    def _execute(self, km: Any, spec: NotebookSpec) -> None:
+    def _execute(self, km: Any, spec: NotebookSpec) -> Any:
         import papermill as pm
 
         name = spec.path.name
@@ -393,6 +386,10 @@ class KernelPool:
         except Exception as exc:
             self.job.progress.update(name, "failed")
             raise _failure(spec, exc, nb_out) from exc
+        return nb
+
+    def _post(self, spec: NotebookSpec, nb: Any) -> None:
+        name = spec.path.name
         self.job.progress.update(name, "rendering")
         try:
             self.job.post(spec, nb)

@@ -140,7 +140,6 @@ def audit(bundle: str | Path, out: str | Path, *, plan: str | Path | None = None
     builder = _Builder(tmp, specs, scratch)
     progress = Progress(specs, stream=stream, live=live)
     try:
-        builder.static.start()
         pool = KernelPool(PoolJob(specs, tmp, {}, builder.post, progress, jobs, scratch, builder.on_cell))
         pool.start()
         try:
@@ -159,6 +158,9 @@ def audit(bundle: str | Path, out: str | Path, *, plan: str | Path | None = None
             pool.cancel()
             pool.wait(raise_failure=False)
             raise
+        # Chromium (static charts) boots only now: its start-up took a core from the checks every
+        # notebook waits for, and its first chart is asked for when the first notebook is done.
+        builder.static.start()
         pool.release()
         progress.start()
         try:

@@ -290,3 +290,15 @@ def test_unusable_input_exits_2(case, tiny, tmp_path, write, capsys):
     if case == "out is someone's folder":
         assert (out / "thesis.tex").read_text() == "years of work"
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+
+
+def test_one_warm_kernel_gives_each_notebook_an_empty_namespace(tmp_path, monkeypatch):
+    """Three notebooks on one kernel: nothing a notebook defined (nor the warm-up's imports) is seen by the next."""
+    monkeypatch.setenv("HATOOLKIT_NO_STATIC", "1")
+    folder = tmp_path / "nbs"
+    tiny_notebook(folder, "summary", "summary", "assert 'pandas' not in dir(), 'warm-up names leaked'",
+                  "leak_summary = 1", order=0)
+    tiny_notebook(folder, "capacity", "capacity", "assert 'leak_summary' not in dir()", "leak_capacity = 2", order=1)
+    tiny_notebook(folder, "mobility", "mobility", "assert not {'leak_summary', 'leak_capacity'} & set(dir())", order=2)
+    result = audit(SAMPLE, tmp_path / "r", notebooks=folder, jobs=1, stream=io.StringIO())
+    assert result.exit_code == EXIT_OK and len(result.pages) == 3
