@@ -10,10 +10,11 @@ the collector's reach first), so nothing is re-read or pickled on the way in; on
 rows and coverage records come back through a pipe.
 
 The memoised analyses a child computes die with it, so only a caller that needs nothing after the
-findings should ask for lanes: `hatoolkit findings` does; an audit, whose report pages reuse the
-topology and placements, does not. Where `fork` is missing, one core is all there is, or the child
-dies (killed for memory, a crash in native code), the lane is simply evaluated in this process:
-a lane never changes what is reported, only where it is computed.
+findings should ask for lanes: `hatoolkit findings` does. An audit does not: its process also
+runs the kernel pool's threads and sockets, which a fork must not copy mid-flight, and its
+kernels are busy warming up on the other core meanwhile. Where `fork` is missing, one core is all
+there is, or the child dies (killed for memory, a crash in native code), the lane is simply
+evaluated in this process: a lane never changes what is reported, only where it is computed.
 """
 
 from __future__ import annotations
