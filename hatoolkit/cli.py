@@ -86,6 +86,8 @@ def cmd_findings(args: argparse.Namespace) -> int:
     from hatoolkit.report.text import findings_csv, findings_json, findings_table
 
     fail_on = _severity(args.fail_on)
+    if args.jobs is not None and args.jobs < 1:
+        raise HatoolkitError("--jobs must be at least 1")
     plan = _load_plan(args)
     inv = load_inventory(args.bundle)
     gc.freeze()  # the inventory lives until exit: later collections need not walk its millions of objects

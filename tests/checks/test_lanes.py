@@ -75,3 +75,11 @@ def test_findings_cli_jobs_1_equals_default(capsys):
     one = capsys.readouterr().out
     assert main(["findings", str(SAMPLE), "--format", "csv"]) == 0
     assert capsys.readouterr().out == one and one.count("\n") > 100
+
+
+def test_findings_cli_refuses_jobs_below_one(capsys):
+    from hatoolkit.cli import main
+
+    assert main(["findings", str(SAMPLE), "--jobs", "0"]) == 2
+    out, err = capsys.readouterr()
+    assert not out and err.count("\n") == 1 and "--jobs must be at least 1" in err
