@@ -152,7 +152,7 @@ def _audit_args(p: argparse.ArgumentParser) -> None:
                    "the summary always runs")
     p.add_argument("--fail-on", dest="fail_on", metavar="SEVERITY",
                    help="exit 3 when a non-waived finding at or above this severity exists")
-    p.add_argument("--jobs", type=int, default=None, help="notebooks run in parallel (default: CPU count)")
+    p.add_argument("--jobs", type=int, default=None, help="notebooks run in parallel (default: CPU count - 1, at least 1)")
     p.add_argument("--notebooks", default=None, help="notebook folder (default: the project's notebooks/)")
     p.add_argument("--baseline", metavar="DIR", help="the previous report folder: what changed since (drift page, "
                    "drift.csv/json)")

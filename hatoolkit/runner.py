@@ -107,7 +107,9 @@ def audit(bundle: str | Path, out: str | Path, *, plan: str | Path | None = None
             fail_on = Severity.parse(fail_on).value
         except ValueError as exc:
             raise HatoolkitError(f"--fail-on: {exc}") from None
-    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    # One core is the audit's own (rendering pages, papermill's clients) and Chromium's: on two cores
+    # one kernel finishes sooner than two, which each pay the warm-up and first-use costs.
+    jobs = jobs if jobs is not None else max(1, (os.cpu_count() or 1) - 1)
     if jobs < 1:
         raise HatoolkitError("--jobs must be at least 1")
     if plan and not Path(plan).is_file():
