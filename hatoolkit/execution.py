@@ -27,8 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from jupyter_client import KernelManager
+
 from hatoolkit.errors import HatoolkitError
-from hatoolkit.kernel_clients import KERNEL_START_TIMEOUT_S, PoolKernelManager, ShellReset
+from hatoolkit.kernel_clients import ENGINE, WarmClient, register_engine
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 SUMMARY_AREA = "summary"
@@ -279,6 +281,7 @@ class KernelPool:
         # papermill's parameter *inspection* (warnings only) trips over '=' in comments and would
         # print over the progress display; the contract check above covers what it warns about.
         logging.getLogger("papermill").setLevel(logging.ERROR)
+        register_engine()
         for t in self.threads:
             t.start()
 
@@ -317,56 +320,39 @@ class KernelPool:
     def _worker(self, slot: int) -> None:
         from hatoolkit.report.tables import REPORT_ASSETS_ENV
 
-        km = PoolKernelManager(kernel_name=KERNEL_NAME)
+        km = KernelManager(kernel_name=KERNEL_NAME)
         with self._lock:
             self._kernels.append(km)
         log = (self.job.log_dir / f"kernel-{slot}.log").open("wb")
-        shell: ShellReset | None = None
+        client: WarmClient | None = None
         try:
             env = {**os.environ, REPORT_ASSETS_ENV: "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
             km.start_kernel(cwd=str(self.job.out_dir), env=env, stdout=log, stderr=log)
-            self._run(km, WARMUP_CODE + _same_environment_check())
-            shell = ShellReset(km)
+            client = WarmClient(km)
+            client.run(WARMUP_CODE + _same_environment_check())
+            client.send_reset()  # the warm-up's names go too
             self.released.wait()
             while not self.abort.is_set():
                 try:
                     spec = self.queue.get_nowait()
                 except queue.Empty:
                     break
-                shell.wait()
-                try:
-                    nb = self._execute(km, spec)
-                finally:
-                    km.close_clients()
-                shell.send()  # the kernel clears its namespace while this thread renders the page
+                client.wait_reset()
+                nb = self._execute(km, client, spec)
+                client.send_reset()  # the kernel clears its namespace while this thread renders the page
                 self._post(spec, nb)
         except NotebookFailed as failure:
             self._fail(failure)
         except Exception as exc:  # a kernel that cannot start is a failed audit, with the reason
             self._fail(NotebookFailed(KERNEL_FAILURE, f"kernel {slot}: {type(exc).__name__}: {exc}"))
         finally:
-            km.close_clients()
-            if shell is not None:
-                shell.kc.stop_channels()
+            if client is not None:
+                client.close()
             with contextlib.suppress(Exception):
                 km.shutdown_kernel(now=True)
             log.close()
 
-    @staticmethod
-    def _run(km: Any, code: str) -> None:
-        kc = km.client()
-        kc.start_channels()
-        try:
-            kc.wait_for_ready(timeout=KERNEL_START_TIMEOUT_S)
-            reply = kc.execute_interactive(code, silent=True, store_history=False, timeout=KERNEL_START_TIMEOUT_S,
-                                           output_hook=lambda msg: None)
-            if reply["content"]["status"] != "ok":
-                content = reply["content"]
-                raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
-        finally:
-            km.close_clients()
-
-    def _execute(self, km: Any, spec: NotebookSpec) -> Any:
+    def _execute(self, km: Any, client: WarmClient, spec: NotebookSpec) -> Any:
         import papermill as pm
 
         name = spec.path.name
@@ -380,9 +366,9 @@ class KernelPool:
 
         try:
             nb = pm.execute_notebook(str(spec.path), str(nb_out), parameters=self.job.parameters,
-                                     kernel_name=KERNEL_NAME, km=km, progress_bar=False, log_output=False,
-                                     request_save_on_cell_execute=False, execution_timeout=CELL_TIMEOUT_S,
-                                     on_cell_executed=on_cell_executed)
+                                     kernel_name=KERNEL_NAME, km=km, kc=client.kc, engine_name=ENGINE,
+                                     progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                                     execution_timeout=CELL_TIMEOUT_S, on_cell_executed=on_cell_executed)
         except Exception as exc:
             self.job.progress.update(name, "failed")
             raise _failure(spec, exc, nb_out) from exc
