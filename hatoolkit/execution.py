@@ -8,8 +8,8 @@ concern notebook is picked up without code changes; `"audit": false` keeps one o
 Kernel start is the floor of any papermill run (~0.5 s, plus ~1 s importing pandas, plotly and
 hatoolkit). The pool starts `jobs` kernels at once, while the parent is still loading the bundle
 and running the checks, warms them with those imports, and then runs notebooks through papermill
-(`km=`: papermill's own execution, parameter injection and error reporting) one after another in
-each kernel. Between notebooks the kernel's namespace is reset (`InteractiveShell.reset`), so
+(papermill's own execution, parameter injection and error reporting, given the kernel and its one
+ready client: kernel_clients) one after another in each kernel. Between notebooks the kernel's namespace is reset (`InteractiveShell.reset`), so
 each notebook starts with no variables and must import what it uses — as in a fresh kernel —
 while the imported modules stay warm.
 """
